@@ -1,0 +1,140 @@
+/**
+ * Subscriber JWT verification (DESIGN §3, issue 6). The algorithm comes only from configuration;
+ * the key is imported once at creation, because `verify` runs on every stream open and inbox call.
+ */
+import { createRemoteJWKSet, customFetch, errors, importSPKI, importX509, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { HeraldError, isUserId } from '@herald/protocol';
+import { isHmac, jwtKeyProblems, type JwtAlgorithm } from './jwt-key.ts';
+import { parseTopicsClaim, type UserPrincipal } from './principal.ts';
+
+export interface JwtVerifierOptions {
+  /** HMAC secret (HS*), at least 32 bytes. */
+  secret?: string;
+  /** PEM public key (SPKI) or X.509 certificate (RS*, PS*, ES*, EdDSA). */
+  publicKey?: string;
+  /** JWKS URL (asymmetric algorithms); keys are chosen by `kid` and cached. */
+  jwksUrl?: string;
+  /** The only algorithm accepted. Never read from the token. */
+  alg: JwtAlgorithm;
+  /** When set, the token's `aud` must contain it. */
+  audience?: string;
+  /** When set, the token's `iss` must equal it. */
+  issuer?: string;
+  /** Clock leeway for `exp` and `nbf`, seconds. Default 5. */
+  clockToleranceS?: number;
+  /** Fetch used for the JWKS (tests inject one). Default the global fetch. */
+  fetch?: typeof fetch;
+  /** Minimum time between two JWKS fetches, e.g. on an unknown `kid`. Default 30 000 ms. */
+  jwksCooldownMs?: number;
+  /** A cached JWKS older than this is refetched. Default 600 000 ms. */
+  jwksCacheMaxAgeMs?: number;
+  /** JWKS request timeout. Default 5 000 ms. */
+  jwksTimeoutMs?: number;
+}
+
+type Defaulted = 'clockToleranceS' | 'jwksCooldownMs' | 'jwksCacheMaxAgeMs' | 'jwksTimeoutMs';
+type ResolvedOptions = JwtVerifierOptions & Required<Pick<JwtVerifierOptions, Defaulted>>;
+
+const DEFAULTS: Required<Pick<JwtVerifierOptions, Defaulted>> = {
+  clockToleranceS: 5,
+  jwksCooldownMs: 30_000,
+  jwksCacheMaxAgeMs: 600_000,
+  jwksTimeoutMs: 5_000,
+};
+
+/** Longer tokens are refused before any parsing: a cheap guard against oversized input. */
+const MAX_TOKEN_LENGTH = 8192;
+
+export interface JwtVerifier {
+  /** Verifies a compact JWS; `now` (epoch ms) defaults to the current time. */
+  verify(token: string, now?: number): Promise<UserPrincipal>;
+}
+
+/**
+ * Creates a verifier. Throws an `Error` naming the setting when the configuration is unsafe or
+ * inconsistent (HMAC with a public key, asymmetric with a secret, short secret, key of another
+ * kind than `alg`, `alg=none`).
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const opts: ResolvedOptions = { ...DEFAULTS, ...stripUndefined(options) };
+  const problems = jwtKeyProblems(opts.alg, opts);
+  if (problems.length > 0) throw new Error(`Invalid JWT configuration: ${problems.join('; ')}`);
+  if (!(opts.clockToleranceS >= 0)) throw new Error('Invalid JWT configuration: clockToleranceS must be ≥ 0');
+
+  const key = resolveKey(opts);
+  // Keep the import from crashing the process as an unhandled rejection before the first verify.
+  if (key instanceof Promise) key.catch(() => {});
+  const jwksMode = opts.jwksUrl !== undefined;
+  const verifyOptions = {
+    algorithms: [opts.alg],
+    requiredClaims: ['exp'],
+    audience: opts.audience,
+    issuer: opts.issuer,
+    clockTolerance: opts.clockToleranceS,
+  };
+
+  return {
+    async verify(token, now) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        throw new HeraldError('invalid_token');
+      }
+      let payload;
+      try {
+        const k = await key;
+        const currentDate = now === undefined ? undefined : new Date(now);
+        const result =
+          typeof k === 'function'
+            ? await jwtVerify(token, k, { ...verifyOptions, currentDate })
+            : await jwtVerify(token, k, { ...verifyOptions, currentDate });
+        payload = result.payload;
+      } catch (err) {
+        throw mapError(err, jwksMode);
+      }
+      if (typeof payload.sub !== 'string' || !isUserId(payload.sub)) {
+        throw new HeraldError('invalid_token', 'The token has no valid sub (user id).');
+      }
+      return { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 };
+    },
+  };
+}
+
+type Key = CryptoKey | JWTVerifyGetKey;
+
+function resolveKey(opts: ResolvedOptions): Key | Promise<Key> {
+  if (isHmac(opts.alg)) {
+    const hash = `SHA-${opts.alg.slice(2)}`;
+    const raw = new TextEncoder().encode(opts.secret);
+    return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['verify']) as Promise<CryptoKey>;
+  }
+  if (opts.publicKey !== undefined) {
+    const pem = opts.publicKey.trim();
+    return pem.includes('CERTIFICATE') ? importX509(pem, opts.alg) : importSPKI(pem, opts.alg);
+  }
+  // createRemoteJWKSet caches the set, refetches on an unknown kid at most once per cooldown,
+  // and only ever fetches the configured URL: `jku`/`x5u` headers are never followed.
+  return createRemoteJWKSet(new URL(opts.jwksUrl as string), {
+    cooldownDuration: opts.jwksCooldownMs,
+    cacheMaxAge: opts.jwksCacheMaxAgeMs,
+    timeoutDuration: opts.jwksTimeoutMs,
+    ...(opts.fetch ? { [customFetch]: opts.fetch } : {}),
+  });
+}
+
+function mapError(err: unknown, jwksMode: boolean): HeraldError {
+  if (err instanceof HeraldError) return err;
+  if (err instanceof errors.JWTExpired) return new HeraldError('token_expired', undefined, { cause: err });
+  // The key server being down is not the token's fault: answer 503 so clients retry.
+  if (jwksMode && (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError) || isJwksFetchFailure(err))) {
+    return new HeraldError('unavailable', 'The JWKS could not be fetched.', { cause: err });
+  }
+  return new HeraldError('invalid_token', undefined, { cause: err });
+}
+
+function isJwksFetchFailure(err: errors.JOSEError): boolean {
+  return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/i.test(err.message);
+}
+
+/** `{a: undefined}` must not erase a default when spread. */
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
