@@ -1,0 +1,372 @@
+/**
+ * `<herald-bell>`: the bell, inbox panel and toasts, written once as a custom element.
+ *
+ * It shows a `HeraldSource`: either one the host passes as `bell.client` (React shares its
+ * provider's client this way), or one it creates from its attributes (`url`, `token`,
+ * `token-url`, `topics`) through `HeraldBell.sourceFactory`, which the bundle entry sets to
+ * the SDK. Theme and placement are pure CSS (`theme`, `position`, `--herald-*`).
+ */
+import type { Notification } from '@herald/protocol';
+import { badgeText, bellLabel } from './badge.ts';
+import { buildBell, type BellParts } from './bell-template.ts';
+import { desktopEnabled, desktopOfferable, enableDesktop, notifyDesktop } from './desktop.ts';
+import { h, safeHref } from './dom.ts';
+import { itemNode, refreshTimes, updateItem } from './item-view.ts';
+import type { ConnectionState, HeraldSource } from './source.ts';
+import { STYLES } from './styles.ts';
+import { ToastStack } from './toast-stack.ts';
+import { parseTopics, tokenFromUrl } from './token.ts';
+
+/** What the bell passes to the factory that creates its own source. */
+export interface BellConnectOptions {
+  url: string;
+  token?: string;
+  getToken?: () => Promise<string>;
+  topics: string[];
+}
+
+export type SourceFactory = (options: BellConnectOptions) => HeraldSource;
+
+const CONNECTION_LABEL: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  failed: 'Disconnected',
+  polling: 'Live (polling)',
+};
+
+/** Relative times refresh this often; minutes are the finest unit shown. */
+const CLOCK_MS = 30_000;
+
+// Lets the module load where HTMLElement does not exist (server-side rendering of React pages).
+const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+
+export class HeraldBell extends Base {
+  static observedAttributes = ['url', 'token', 'token-url', 'topics'];
+  /** Creates a source from attributes; the self-registering bundle sets it to the SDK. */
+  static sourceFactory: SourceFactory | null = null;
+
+  /** Injectable clock, for tests and screenshots. */
+  now: () => number = () => Date.now();
+
+  readonly #p: BellParts;
+  readonly #toasts: ToastStack;
+  #source: HeraldSource | null = null;
+  #external: HeraldSource | null = null;
+  #owned = false;
+  #unsubs: (() => void)[] = [];
+  #tokenProvider: (() => Promise<string>) | null = null;
+  #nodes = new Map<string, HTMLLIElement>();
+  #open = false;
+  #loaded = false;
+  #loading = false;
+  #loadingMore = false;
+  #error: string | null = null;
+  #moreError = false;
+  #clock: ReturnType<typeof setInterval> | undefined;
+  #io: IntersectionObserver | null = null;
+  #restart = false;
+
+  constructor() {
+    super();
+    const shadow = this.attachShadow({ mode: 'open' });
+    const { root, parts } = buildBell();
+    this.#p = parts;
+    this.#toasts = new ToastStack(() => this.now());
+    shadow.append(h('style', {}, STYLES), root, this.#toasts.region);
+    shadow.addEventListener('click', (e) => this.#onClick(e as MouseEvent));
+    shadow.addEventListener('keydown', (e) => this.#onKey(e as KeyboardEvent));
+    if (typeof IntersectionObserver !== 'undefined') {
+      this.#io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void this.#loadMore(), { root: parts.scroll, rootMargin: '120px' });
+    }
+  }
+
+  /** The source shown. Setting it makes the bell use that client instead of creating its own. */
+  get client(): HeraldSource | null {
+    return this.#source;
+  }
+  set client(source: HeraldSource | null) {
+    this.#external = source;
+    if (this.isConnected) this.#attach();
+  }
+
+  /** Supplies tokens to the bell's own client (used as the SDK's `getToken`). */
+  get tokenProvider(): (() => Promise<string>) | null {
+    return this.#tokenProvider;
+  }
+  set tokenProvider(fn: (() => Promise<string>) | null) {
+    this.#tokenProvider = fn;
+    if (this.isConnected && !this.#external) this.#scheduleRestart();
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  connectedCallback(): void {
+    this.#attach();
+    document.addEventListener('pointerdown', this.#onOutside, true);
+    this.#clock = setInterval(() => refreshTimes(this.shadowRoot!, this.now()), CLOCK_MS);
+    this.#toasts.resume();
+    this.#io?.observe(this.#p.sentinel);
+  }
+
+  disconnectedCallback(): void {
+    this.#detach();
+    document.removeEventListener('pointerdown', this.#onOutside, true);
+    clearInterval(this.#clock);
+    this.#toasts.stop();
+    this.#io?.disconnect();
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected && !this.#external) this.#scheduleRestart();
+  }
+
+  /** Opens the panel and moves focus into it. */
+  open(): void {
+    if (this.#open) return;
+    this.#open = true;
+    this.#p.button.setAttribute('aria-expanded', 'true');
+    this.#p.panel.classList.add('open');
+    if (!this.#loaded) void this.#load();
+    const inbox = this.#source?.inbox;
+    if (inbox && inbox.counts.unseen > 0) inbox.markAllSeen().catch(() => {});
+    refreshTimes(this.#p.panel, this.now());
+    this.#renderFooter();
+    const first = this.#p.list.querySelector<HTMLElement>('.main');
+    (first ?? this.#p.panel).focus({ preventScroll: true });
+  }
+
+  /** Closes the panel; with `restoreFocus`, focus returns to the bell button. */
+  close(restoreFocus = false): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#p.button.setAttribute('aria-expanded', 'false');
+    this.#p.panel.classList.remove('open');
+    if (restoreFocus) this.#p.button.focus();
+  }
+
+  toggle(): void {
+    if (this.#open) this.close(true);
+    else this.open();
+  }
+
+  #scheduleRestart(): void {
+    if (this.#restart) return;
+    this.#restart = true;
+    // Several attributes are usually set together: rebuild the client once, after all of them.
+    queueMicrotask(() => {
+      this.#restart = false;
+      if (this.isConnected) this.#attach();
+    });
+  }
+
+  #attach(): void {
+    this.#detach();
+    const src = this.#external ?? this.#create();
+    this.#owned = src !== null && src !== this.#external;
+    this.#source = src;
+    this.#loaded = false;
+    this.#error = null;
+    if (src) {
+      this.#unsubs = [
+        src.on('change', () => this.#render()),
+        src.on('notification', (n) => this.#onNew(n)),
+        src.on('connection', () => this.#renderConnection()),
+      ];
+      if (this.#open) void this.#load();
+    }
+    this.#render();
+    this.#renderConnection();
+  }
+
+  #detach(): void {
+    for (const off of this.#unsubs) off();
+    this.#unsubs = [];
+    if (this.#owned) this.#source?.close();
+    this.#source = null;
+    this.#owned = false;
+  }
+
+  #create(): HeraldSource | null {
+    const url = this.getAttribute('url');
+    const factory = HeraldBell.sourceFactory;
+    if (!url || !factory) return null;
+    const token = this.getAttribute('token') ?? undefined;
+    const tokenUrl = this.getAttribute('token-url');
+    const getToken = this.#tokenProvider ?? (tokenUrl ? tokenFromUrl(tokenUrl) : undefined);
+    return factory({ url, token, getToken, topics: parseTopics(this.getAttribute('topics')) });
+  }
+
+  async #load(): Promise<void> {
+    const inbox = this.#source?.inbox;
+    if (!inbox || this.#loading) return;
+    this.#loading = true;
+    this.#error = null;
+    this.#render();
+    try {
+      await inbox.list();
+      this.#loaded = true;
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.#loading = false;
+      this.#render();
+    }
+  }
+
+  async #loadMore(): Promise<void> {
+    const inbox = this.#source?.inbox;
+    if (!inbox || !this.#open || !this.#loaded || !inbox.hasMore || this.#loadingMore || this.#moreError) return;
+    this.#loadingMore = true;
+    this.#render();
+    try {
+      await inbox.loadMore();
+    } catch {
+      this.#moreError = true;
+    } finally {
+      this.#loadingMore = false;
+      this.#render();
+      // Re-observing reports the sentinel's current state: if a short page left it in view,
+      // the observer fires again and the next page loads.
+      if (this.#io) {
+        this.#io.unobserve(this.#p.sentinel);
+        this.#io.observe(this.#p.sentinel);
+      }
+    }
+  }
+
+  #render(): void {
+    const p = this.#p;
+    const inbox = this.#source?.inbox;
+    const unread = inbox?.counts.unread ?? 0;
+    p.badge.textContent = badgeText(unread);
+    p.button.setAttribute('aria-label', bellLabel(unread));
+    p.markAll.disabled = unread === 0;
+    const items = (inbox?.items ?? []).filter((n) => !n.archivedAt);
+    this.#renderItems(items);
+    const none = items.length === 0;
+    p.skeleton.hidden = !(none && this.#loading);
+    p.error.hidden = !(none && this.#error !== null && !this.#loading);
+    p.empty.hidden = !(none && !this.#loading && this.#error === null);
+    p.more.hidden = !(this.#loadingMore || this.#moreError);
+    p.more.replaceChildren(this.#moreError ? h('button', { class: 'text-btn', type: 'button', 'data-act': 'more' }, 'Couldn’t load more — try again') : 'Loading…');
+    // A notification read elsewhere (another tab, another device) takes its toast with it.
+    const read = new Set(items.filter((n) => n.readAt).map((n) => n.id));
+    for (const id of this.#toasts.visibleIds) if (read.has(id)) this.#toasts.dismiss(id);
+  }
+
+  /** Keyed reconcile: rows that stay keep their node, so focus and hover survive updates. */
+  #renderItems(items: readonly Notification[]): void {
+    const list = this.#p.list;
+    const now = this.now();
+    const seen = new Set<string>();
+    let ref: ChildNode | null = list.firstChild;
+    for (const n of items) {
+      seen.add(n.id);
+      let li = this.#nodes.get(n.id);
+      if (li) updateItem(li, n);
+      else this.#nodes.set(n.id, (li = itemNode(n, now)));
+      if (li === ref) ref = ref.nextSibling;
+      else list.insertBefore(li, ref);
+    }
+    for (const [id, li] of this.#nodes) {
+      if (seen.has(id)) continue;
+      li.remove();
+      this.#nodes.delete(id);
+    }
+  }
+
+  #renderConnection(): void {
+    const state: ConnectionState = this.#source?.state ?? 'offline';
+    const label = this.#source ? CONNECTION_LABEL[state] : 'Not connected';
+    this.#p.status.dataset.state = state;
+    this.#p.connDot.dataset.state = state;
+    this.#p.statusLabel.textContent = label;
+    this.#p.connText.textContent = `Connection: ${label}`;
+    this.#p.connDot.title = label;
+    this.dataset.state = state;
+  }
+
+  #renderFooter(): void {
+    const f = this.#p.footer;
+    if (desktopOfferable()) {
+      f.replaceChildren(h('button', { class: 'text-btn', type: 'button', 'data-act': 'desktop' }, 'Enable desktop notifications'));
+    } else if (desktopEnabled()) f.replaceChildren('Desktop notifications are on.');
+    else f.replaceChildren();
+    f.hidden = f.childNodes.length === 0;
+  }
+
+  #onNew(n: Notification): void {
+    if (n.readAt) return;
+    if (!this.#open) this.#toasts.show(n);
+    notifyDesktop(n, () => this.#select(n));
+  }
+
+  #find(id: string | undefined): Notification | undefined {
+    return this.#source?.inbox.items.find((n) => n.id === id);
+  }
+
+  /** Marks read, tells the page (cancelable `herald-select`), then follows a safe `url`. */
+  #select(n: Notification): void {
+    if (!n.readAt) this.#source?.inbox.markRead([n.id]).catch(() => {});
+    const go = this.dispatchEvent(new CustomEvent('herald-select', { detail: { notification: n }, bubbles: true, composed: true, cancelable: true }));
+    const href = go ? safeHref(n.url, location.href) : null;
+    if (href) location.assign(href);
+  }
+
+  #onClick(e: MouseEvent): void {
+    const target = (e.target as Element).closest<HTMLElement>('[data-act]');
+    if (!target) return;
+    const id = target.closest<HTMLElement>('[data-id]')?.dataset.id;
+    const inbox = this.#source?.inbox;
+    switch (target.dataset.act) {
+      case 'toggle':
+        return this.toggle();
+      case 'mark-all':
+        return void inbox?.markAllRead().catch(() => {});
+      case 'retry':
+        return void this.#load();
+      case 'more':
+        this.#moreError = false;
+        return void this.#loadMore();
+      case 'desktop':
+        return void enableDesktop().then(() => this.#renderFooter());
+      case 'dismiss':
+        return this.#toasts.dismiss(id!);
+      case 'archive': {
+        // Keep keyboard users in the list: focus the next row before this one goes.
+        const li = target.closest('li');
+        const next = (li?.nextElementSibling ?? li?.previousElementSibling)?.querySelector<HTMLElement>('.main');
+        (next ?? this.#p.panel).focus();
+        return void inbox?.archive([id!]).catch(() => {});
+      }
+      case 'open': {
+        const n = this.#find(id) ?? this.#toasts.find(id!);
+        if (target.classList.contains('toast')) this.#toasts.dismiss(id!);
+        if (n) this.#select(n);
+      }
+    }
+  }
+
+  #onKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape' && this.#open) {
+      e.stopPropagation();
+      this.close(true);
+      return;
+    }
+    if (!this.#open || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
+    const rows = [...this.#p.list.querySelectorAll<HTMLElement>('.main')];
+    if (rows.length === 0) return;
+    const at = rows.indexOf(this.shadowRoot!.activeElement as HTMLElement);
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
+    e.preventDefault();
+    rows[next].focus();
+  }
+
+  #onOutside = (e: Event): void => {
+    if (this.#open && !e.composedPath().includes(this)) this.close(false);
+  };
+}
