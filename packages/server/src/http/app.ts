@@ -1,0 +1,72 @@
+/**
+ * The Fastify application: every v1 route, ops endpoints, the dashboard and the demo. The only
+ * code that knows Request and Response.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerCors } from './cors.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import type { AppOptions } from './options.ts';
+import { requestSerializer } from './redact.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { demoRoutes } from './routes/demo.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { publishRoutes } from './routes/publish.ts';
+import { streamRoutes } from './routes/stream.ts';
+
+export interface HeraldApp {
+  app: FastifyInstance;
+  /** Stops admitting new streams; `/readyz` fails from now on. */
+  startDraining(): void;
+}
+
+export async function createApp(o: AppOptions): Promise<HeraldApp> {
+  let draining = false;
+  const isDraining = () => draining;
+  const app = Fastify({
+    logger: o.logger === false ? false : { level: 'info', ...(typeof o.logger === 'object' ? o.logger : {}), serializers: { req: requestSerializer } },
+    bodyLimit: o.limits.bodyLimit,
+    trustProxy: o.trustProxy,
+    connectionTimeout: 0,
+    keepAliveTimeout: o.idleTimeoutMs,
+    requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
+    return503OnClosing: true,
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+  });
+  app.server.headersTimeout = o.headersTimeoutMs;
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Herald', version: '1', description: 'Real-time notification hub: publish over HTTP, receive over Server-Sent Events.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Publisher API key' },
+          userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Subscriber JWT' },
+        },
+      },
+    },
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  registerCors(app, o.corsOrigins);
+
+  publishRoutes(app, o);
+  streamRoutes(app, o, isDraining);
+  inboxRoutes(app, o);
+  opsRoutes(app, o, isDraining);
+  adminRoutes(app, o);
+  assetRoutes(app, o);
+  demoRoutes(app, o);
+
+  await app.ready();
+  return {
+    app,
+    startDraining() {
+      draining = true;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Every failure becomes `{"error":{"code","message"}}` with a stable code. Client mistakes are
+ * 4xx; only a bug on our side is a 500, and its details go to the log, not to the client.
+ */
+import { ERROR_CODES, HeraldError, type ErrorCode } from '@herald/protocol';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+/** Maps any thrown value to a HeraldError. */
+export function toHeraldError(err: unknown): HeraldError {
+  if (err instanceof HeraldError) return err;
+  const e = err as FastifyError & { validationContext?: string };
+  if (e && Array.isArray(e.validation)) {
+    const code: ErrorCode = e.validationContext === 'querystring' ? 'invalid_query' : e.validationContext === 'body' ? 'invalid_body' : 'bad_request';
+    return new HeraldError(code, e.message);
+  }
+  if (e && typeof e.code === 'string' && FASTIFY_CODES[e.code]) return new HeraldError(FASTIFY_CODES[e.code]!);
+  if (e instanceof SyntaxError || (e && e.statusCode === 400)) return new HeraldError('invalid_json');
+  if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new HeraldError(e.statusCode === 404 ? 'not_found' : e.statusCode === 405 ? 'method_not_allowed' : e.statusCode === 413 ? 'body_too_large' : e.statusCode === 415 ? 'unsupported_media_type' : 'bad_request');
+  }
+  return new HeraldError('internal', ERROR_CODES.internal.message, { cause: err });
+}
+
+export function sendError(reply: FastifyReply, err: HeraldError): void {
+  if (err.retryAfter !== undefined) reply.header('Retry-After', String(Math.ceil(err.retryAfter)));
+  reply.code(err.status).type('application/json').send(err.toBody());
+}
+
+export function errorHandler(this: unknown, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const he = toHeraldError(err);
+  if (he.status >= 500) req.log.error({ err: he.cause ?? err }, 'request failed');
+  sendError(reply, he);
+}
+
+export function notFoundHandler(_req: FastifyRequest, reply: FastifyReply): void {
+  sendError(reply, new HeraldError('not_found'));
+}

@@ -1,0 +1,44 @@
+/**
+ * Writes an SSE response straight to the socket of a hijacked request. Skipping Node's
+ * ServerResponse avoids chunked encoding and its per-write framing on the hot path: the body is
+ * delimited by the connection's end (`Connection: close`), which every SSE client handles.
+ */
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Sink } from '../hub/sink.ts';
+
+/** Headers every stream gets at once (DESIGN §3; X-Accel-Buffering disables nginx buffering). */
+const BASE_HEAD =
+  'HTTP/1.1 200 OK\r\n' +
+  'Content-Type: text/event-stream; charset=utf-8\r\n' +
+  'Cache-Control: no-cache, no-transform\r\n' +
+  'X-Accel-Buffering: no\r\n' +
+  'X-Content-Type-Options: nosniff\r\n' +
+  'Connection: close\r\n';
+
+/** Hijacks the reply, writes the head (with any headers already set, e.g. CORS) and returns a sink. */
+export function openRawSse(req: FastifyRequest, reply: FastifyReply, onClose: () => void): Sink {
+  const extra = reply.getHeaders();
+  reply.hijack();
+  const socket = req.raw.socket as Socket;
+  let head = BASE_HEAD;
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined || /^(content-type|content-length|connection|transfer-encoding)$/i.test(name)) continue;
+    head += `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}\r\n`;
+  }
+  socket.setNoDelay(true);
+  socket.setTimeout(0);
+  socket.setKeepAlive(true, 60_000);
+  socket.write(head + '\r\n');
+  socket.once('close', onClose);
+  // A reset from the client is an ordinary way for a stream to end, not an error to report.
+  socket.on('error', () => {});
+  return {
+    write: (chunk) => socket.write(chunk),
+    get bufferedBytes() {
+      return socket.writableLength;
+    },
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+  };
+}

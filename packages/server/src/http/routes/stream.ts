@@ -1,0 +1,63 @@
+/** `GET /v1/stream`: the SSE stream of one user (DESIGN §3). */
+import { HeraldError, anyTopicAllowed, isTopic } from '@herald/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { Connection } from '../../hub/connection.ts';
+import { authenticateUser } from '../authenticate.ts';
+import type { AppOptions } from '../options.ts';
+import { openRawSse } from '../raw-sse.ts';
+import { errorResponses, streamQuery } from '../schemas.ts';
+import { TokenBuckets } from '../token-bucket.ts';
+
+export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: () => boolean): void {
+  const admission = new TokenBuckets(o.limits.maxNewConnectionsPerS, o.limits.maxNewConnectionsPerS, o.clock);
+
+  app.get<{ Querystring: { topics?: string; ticket?: string; lastEventId?: string } }>(
+    '/v1/stream',
+    {
+      schema: {
+        summary: 'The Server-Sent Events stream of the authenticated user',
+        description:
+          'Events: ready, notification, notification.state, counts, reset, and topic events. Resume with the Last-Event-ID header or the lastEventId query.',
+        tags: ['stream'],
+        querystring: streamQuery,
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      if (isDraining()) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
+      const wait = admission.take('all');
+      if (wait > 0) throw new HeraldError('rate_limited', 'Too many new streams; retry shortly.', { retryAfter: wait });
+      const principal = await authenticateUser(req, o, req.query.ticket);
+      const topics = parseTopics(req.query.topics, o.limits.maxTopicsPerStream);
+      const denied = topics.find((t) => !anyTopicAllowed(principal.topics, t));
+      if (denied !== undefined) throw new HeraldError('topic_forbidden', `The token does not allow the topic ${denied}.`);
+      const header = req.headers['last-event-id'];
+      const cursor = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
+
+      let conn: Connection | undefined;
+      let gone = false;
+      conn = await o.hub.openStream({
+        user: principal.user,
+        topics,
+        cursor,
+        expiresAt: principal.expiresAt,
+        ip: req.ip,
+        open: () =>
+          openRawSse(req, reply, () => {
+            gone = true;
+            conn?.close('client');
+          }),
+      });
+      if (gone) conn.close('client');
+    },
+  );
+}
+
+function parseTopics(text: string | undefined, max: number): string[] {
+  if (text === undefined || text === '') return [];
+  const topics = [...new Set(text.split(','))];
+  if (topics.length > max) throw new HeraldError('too_many_topics', `At most ${max} topics per stream.`);
+  const bad = topics.find((t) => !isTopic(t));
+  if (bad !== undefined) throw new HeraldError('invalid_topic', 'A topic is 1..200 of [A-Za-z0-9_-] segments joined by . : or /.');
+  return topics;
+}

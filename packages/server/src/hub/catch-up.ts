@@ -1,0 +1,34 @@
+/**
+ * Replays what a connection missed from the store, page by page, in sequence order.
+ */
+import type { Store } from '../store/store.ts';
+import type { Connection } from './connection.ts';
+import { encodeTopicEvent, encodeUserEvent } from './encoded.ts';
+
+const PAGE = 500;
+
+export class StreamCatchUp {
+  constructor(private readonly store: Store) {}
+
+  /** Writes every user event after the connection's cursor (and topic events when asked). */
+  async run(conn: Connection, withTopics: boolean): Promise<{ states: number }> {
+    let states = 0;
+    users: for (;;) {
+      const page = await this.store.userEventsSince(conn.user, conn.userSeq, PAGE);
+      if (conn.closed) return { states };
+      for (const e of page) {
+        if (e.seq !== conn.userSeq + 1) break users; // a hole can only be a trimmed range: stop, never skip
+        if (e.type === 'notification.state') states++;
+        conn.writeUser({ ...encodeUserEvent(e), changesCounts: false });
+      }
+      if (page.length < PAGE) break;
+    }
+    while (withTopics) {
+      const page = await this.store.topicEventsSince(conn.topicSeq, conn.topics, PAGE);
+      if (conn.closed) return { states };
+      for (const e of page) if (e.seq > conn.topicSeq) conn.writeTopic(encodeTopicEvent(e));
+      if (page.length < PAGE) break;
+    }
+    return { states };
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The Hub: publish, open stream (replay and live splice), inbox operations. It knows stores, buses
+ * and sinks, never HTTP. Every event is stored first, then fanned out over the bus; each process
+ * delivers what the bus brings to its own connections, in sequence order per user.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BROADCAST,
+  HeraldError,
+  encodeRetry,
+  type Counts,
+  type InboxStatus,
+  type Notification,
+  type StateAction,
+} from '@herald/protocol';
+import type { BusMessage } from '../bus/bus.ts';
+import { toWire, type NewNotification, type StateTarget, type Store } from '../store/store.ts';
+import { Connection, type CloseReason, type ConnectionHost } from './connection.ts';
+import { encodeTopicEvent, encodeUserEvent, type Encoded } from './encoded.ts';
+import { HeartbeatWheel } from './heartbeat.ts';
+import { HUB_DEFAULTS, type Activity, type HubOptions } from './options.ts';
+import { Registry } from './registry.ts';
+import { decideStart } from './resume.ts';
+import type { Sink } from './sink.ts';
+import { StreamCatchUp } from './catch-up.ts';
+
+export interface PublishInput extends Omit<NewNotification, 'id' | 'recipient'> {
+  recipients: string[];
+}
+
+export interface OpenStreamInput {
+  user: string;
+  /** Topics asked for and already checked against the credential; `broadcast` is added. */
+  topics: string[];
+  /** Last-Event-ID, if any. */
+  cursor?: string;
+  /** Epoch ms when the credential expires. */
+  expiresAt: number;
+  ip: string;
+  /** Called once the stream is admitted: writes the response head and returns the sink. */
+  open(): Sink;
+}
+
+export interface HubStats {
+  connections: number;
+  users: number;
+  publishedTotal: number;
+  topicEventsTotal: number;
+  deliveredTotal: number;
+  slowConsumersTotal: number;
+}
+
+export class Hub implements ConnectionHost {
+  readonly store: Store;
+  private readonly o: Required<Omit<HubOptions, 'gate'>> & Pick<HubOptions, 'gate'>;
+  private readonly registry: Registry;
+  private readonly wheel: HeartbeatWheel;
+  private readonly catchUp: StreamCatchUp;
+  private readonly dirty: Connection[] = [];
+  private flushScheduled = false;
+  private readonly countsDue = new Set<string>();
+  private readonly listeners = new Set<(a: Activity) => void>();
+  private trimTimer: NodeJS.Timeout | undefined;
+  private nextConnId = 1;
+  private inFlight = new Set<Promise<unknown>>();
+  private readonly counters = { publishedTotal: 0, topicEventsTotal: 0, deliveredTotal: 0, slowConsumersTotal: 0 };
+  private readonly leases = new Map<Connection, { release(): void }>();
+
+  constructor(options: HubOptions) {
+    this.o = {
+      clock: Date.now,
+      newId: randomUUID,
+      onError: () => {},
+      ...HUB_DEFAULTS,
+      ...options,
+    } as Hub['o'];
+    this.store = options.store;
+    this.registry = new Registry(options.bus);
+    this.wheel = new HeartbeatWheel(this.o.heartbeatMs, this.o.clock);
+    this.catchUp = new StreamCatchUp(this.store);
+  }
+
+  async start(): Promise<void> {
+    await this.o.bus.start({ message: (m) => this.onBusMessage(m), resync: () => this.resyncAll() });
+    this.wheel.start();
+    this.trimTimer = setInterval(() => {
+      this.store.trim(this.o.retention, this.o.clock()).catch((e) => this.o.onError(e, 'trim'));
+    }, this.o.trimEveryMs);
+    this.trimTimer.unref();
+  }
+
+  // ── publishing ──────────────────────────────────────────────────────────────
+
+  /** Stores one copy per recipient (all or none), then fans each out. */
+  async publish(input: PublishInput): Promise<{ notifications: { id: string; recipient: string }[] }> {
+    const { recipients, ...fields } = input;
+    const items = recipients.map((recipient) => ({ ...fields, id: this.o.newId(), recipient }));
+    const outcomes = await this.track(this.store.publish(items, this.o.clock()));
+    const sends: Promise<void>[] = [];
+    for (const o of outcomes) if (o.event) sends.push(this.send({ kind: 'user', event: o.event }));
+    await Promise.all(sends);
+    this.counters.publishedTotal += sends.length;
+    this.emit({ kind: 'notification', user: recipients.length === 1 ? recipients[0] : undefined, count: recipients.length, title: input.title, at: new Date(this.o.clock()).toISOString() });
+    return { notifications: outcomes.map((o) => ({ id: o.notification.id, recipient: o.notification.recipient })) };
+  }
+
+  /** Appends a topic event (`data` as JSON text) and fans it out. Returns its cursor-free id. */
+  async publishTopic(topic: string, event: string, data: string): Promise<{ id: string }> {
+    const stored = await this.track(this.store.appendTopicEvent(topic, event, data, this.o.clock()));
+    await this.send({ kind: 'topic', event: stored });
+    this.counters.topicEventsTotal++;
+    this.emit({ kind: 'topic', topic, at: new Date(stored.at).toISOString() });
+    return { id: `t${stored.seq.toString(36)}` };
+  }
+
+  /** Bus failures never fail a publish: the event is stored, and streams repair from the store. */
+  private async send(msg: BusMessage): Promise<void> {
+    try {
+      await this.o.bus.publish(msg);
+    } catch (err) {
+      this.o.onError(err, 'bus publish');
+    }
+  }
+
+  // ── inbox ───────────────────────────────────────────────────────────────────
+
+  async changeState(user: string, action: StateAction, target: StateTarget): Promise<{ changed: number }> {
+    const { event } = await this.track(this.store.changeState(user, action, target, this.o.clock()));
+    if (!event) return { changed: 0 };
+    await this.send({ kind: 'user', event });
+    this.emit({ kind: 'state', user, at: new Date(event.at).toISOString() });
+    return { changed: event.change.all ? -1 : (event.change.ids?.length ?? 0) };
+  }
+
+  async inbox(
+    user: string,
+    q: { status: InboxStatus; category?: string; limit: number; cursor?: string },
+  ): Promise<{ items: Notification[]; nextCursor: string | null }> {
+    let beforeSeq: number | undefined;
+    if (q.cursor !== undefined) {
+      beforeSeq = /^[0-9a-z]{1,11}$/.test(q.cursor) ? parseInt(q.cursor, 36) : NaN;
+      if (!Number.isSafeInteger(beforeSeq)) throw new HeraldError('invalid_cursor');
+    }
+    const rows = await this.store.listInbox(user, { status: q.status, category: q.category, limit: q.limit + 1, beforeSeq }, this.o.clock());
+    const page = rows.slice(0, q.limit);
+    const more = rows.length > q.limit;
+    return { items: page.map(toWire), nextCursor: more ? page[page.length - 1]!.seq.toString(36) : null };
+  }
+
+  counts(user: string): Promise<Counts> {
+    return this.store.counts(user, this.o.clock());
+  }
+
+  // ── streams ─────────────────────────────────────────────────────────────────
+
+  /** Admits, subscribes, replays what the cursor missed, then goes live (DESIGN §2). */
+  async openStream(input: OpenStreamInput): Promise<Connection> {
+    const lease = this.o.gate ? await this.o.gate.open(input.user, input.ip) : { release() {} };
+    if (!lease) throw new HeraldError('too_many_streams', undefined, { retryAfter: 5 });
+    let conn: Connection | undefined;
+    try {
+      const topics = [...new Set([BROADCAST, ...input.topics])];
+      const sink = input.open();
+      conn = new Connection({
+        id: this.nextConnId++,
+        user: input.user,
+        topics,
+        epoch: this.store.epoch,
+        userSeq: 0,
+        topicSeq: 0,
+        sink,
+        host: this,
+        expiresAt: input.expiresAt,
+        bufferLimit: this.o.bufferBytes,
+      });
+      this.leases.set(conn, lease);
+      const jitter = this.o.retryMs * (0.5 + Math.random());
+      conn.writeRaw(encodeRetry(jitter));
+      // Subscribe first, then read positions: anything committed after this point arrives live
+      // (and waits in `early`), anything before it is in the store. The splice drops repeats.
+      await this.registry.add(conn);
+      const [userPos, topicPos] = await Promise.all([this.store.userPosition(input.user), this.store.topicPosition()]);
+      const start = decideStart(input.cursor, this.store.epoch, userPos, topicPos);
+      conn.userSeq = start.userSeq;
+      conn.topicSeq = start.topicSeq;
+      if (conn.closed) return conn;
+      this.wheel.add(conn);
+      const counts = await this.counts(input.user);
+      // The id makes the ready event resumable even before anything else arrives.
+      conn.writeControl('ready', { user: input.user, counts, heartbeatMs: this.o.heartbeatMs, topics, resumed: start.resumed }, true);
+      if (start.reset) conn.writeControl('reset', { reason: start.reset });
+      await this.replay(conn, start.resumed);
+      return conn;
+    } catch (err) {
+      if (conn) conn.close('shutdown');
+      else lease.release();
+      throw err;
+    }
+  }
+
+  /** Catches a connection up from the store, then releases the events that waited. */
+  private async replay(conn: Connection, withTopics: boolean): Promise<void> {
+    conn.live = false;
+    const { states } = await this.catchUp.run(conn, withTopics);
+    if (conn.closed) return;
+    if (states > 0) this.countsChanged(conn);
+    conn.live = true;
+    const waiting = conn.early;
+    conn.early = [];
+    for (const e of waiting) conn.offer(e);
+  }
+
+  repair(conn: Connection): void {
+    this.replay(conn, false).catch((err) => {
+      this.o.onError(err, 'gap repair');
+      conn.close('shutdown');
+    });
+  }
+
+  /** The bus may have dropped messages: every connection re-reads its logs. */
+  resyncAll(): void {
+    for (const conn of this.registry.all) if (conn.live) this.replay(conn, true).catch((err) => this.o.onError(err, 'resync'));
+  }
+
+  private onBusMessage(msg: BusMessage): void {
+    let conns: Set<Connection> | undefined;
+    let encoded: Encoded;
+    if (msg.kind === 'user') {
+      conns = this.registry.ofUser(msg.event.user);
+      if (!conns) return;
+      encoded = encodeUserEvent(msg.event);
+    } else {
+      conns = this.registry.ofTopic(msg.event.topic);
+      if (!conns) return;
+      encoded = encodeTopicEvent(msg.event);
+    }
+    for (const conn of conns) conn.offer(encoded);
+    this.counters.deliveredTotal += conns.size;
+  }
+
+  countsChanged(conn: Connection): void {
+    if (this.countsDue.has(conn.user)) return;
+    this.countsDue.add(conn.user);
+    setImmediate(() => {
+      this.countsDue.delete(conn.user);
+      this.counts(conn.user).then(
+        (counts) => {
+          for (const c of this.registry.ofUser(conn.user) ?? []) if (c.live) c.writeControl('counts', counts);
+        },
+        (err) => this.o.onError(err, 'counts'),
+      );
+    });
+  }
+
+  /** Coalescing: every event of this tick for one connection goes out in one write. */
+  markDirty(conn: Connection): void {
+    this.dirty.push(conn);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch = this.dirty.splice(0);
+      for (const c of batch) c.flush();
+    });
+  }
+
+  closed(conn: Connection, reason: CloseReason): void {
+    if (reason === 'slow_consumer') this.counters.slowConsumersTotal++;
+    this.registry.remove(conn);
+    this.wheel.remove(conn);
+    this.leases.get(conn)?.release();
+    this.leases.delete(conn);
+  }
+
+  // ── observing and stopping ──────────────────────────────────────────────────
+
+  stats(): HubStats {
+    return { connections: this.registry.all.size, users: this.registry.userCount(), ...this.counters };
+  }
+
+  onActivity(listener: (a: Activity) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(a: Activity): void {
+    for (const l of this.listeners) l(a);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    const done = () => this.inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Closes every stream at a random moment within `windowMs`, each told to come back after a
+   * short jittered `retry`, so a deploy does not turn into a reconnect storm; then waits for
+   * in-flight writes to the store.
+   */
+  async drain(windowMs: number): Promise<void> {
+    const conns = [...this.registry.all];
+    await Promise.all(
+      conns.map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            setTimeout(() => {
+              conn.writeRaw(encodeRetry(200 + Math.random() * 800));
+              conn.close('drain');
+              resolve();
+            }, Math.random() * windowMs);
+          }),
+      ),
+    );
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops timers and closes what is left; the caller closes store and bus. */
+  async close(): Promise<void> {
+    clearInterval(this.trimTimer);
+    this.wheel.stop();
+    for (const conn of [...this.registry.all]) conn.close('shutdown');
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
