@@ -1,0 +1,44 @@
+/**
+ * Transactions for the Postgres store, retried on the errors that a retry resolves: a deadlock,
+ * a serialization failure, or two publishes racing on one new dedupe key (the loser retries and
+ * then finds the winner's notification).
+ */
+import type pg from 'pg';
+
+const RETRYABLE = new Set(['40P01', '40001']);
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+export function pgError(err: unknown): PgError {
+  return typeof err === 'object' && err !== null ? (err as PgError) : {};
+}
+
+function retryable(err: unknown): boolean {
+  const e = pgError(err);
+  return RETRYABLE.has(e.code ?? '') || (e.code === '23505' && e.constraint === 'notifications_dedupe');
+}
+
+/** Runs `fn` in BEGIN … COMMIT on one pooled client; rolls back and rethrows on failure. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const c = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+      if (attempt < attempts && retryable(err)) continue;
+      throw err;
+    } finally {
+      // A client whose ROLLBACK failed is in an unknown state: drop it from the pool.
+      c.release(broken);
+    }
+  }
+}
