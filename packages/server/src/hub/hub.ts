@@ -64,7 +64,7 @@ export class Hub implements ConnectionHost {
   private nextConnId = 1;
   private inFlight = new Set<Promise<unknown>>();
   private readonly counters = { publishedTotal: 0, topicEventsTotal: 0, deliveredTotal: 0, slowConsumersTotal: 0 };
-  private readonly leases = new Map<Connection, { release(): void }>();
+  private readonly leases = new Map<Connection, { release(): void | Promise<void> }>();
 
   constructor(options: HubOptions) {
     this.o = {
@@ -193,7 +193,7 @@ export class Hub implements ConnectionHost {
       return conn;
     } catch (err) {
       if (conn) conn.close('shutdown');
-      else lease.release();
+      else Promise.resolve(lease.release()).catch(() => {});
       throw err;
     }
   }
@@ -268,8 +268,9 @@ export class Hub implements ConnectionHost {
     if (reason === 'slow_consumer') this.counters.slowConsumersTotal++;
     this.registry.remove(conn);
     this.wheel.remove(conn);
-    this.leases.get(conn)?.release();
+    const lease = this.leases.get(conn);
     this.leases.delete(conn);
+    if (lease) Promise.resolve(lease.release()).catch((err) => this.o.onError(err, 'presence release'));
   }
 
   // ── observing and stopping ──────────────────────────────────────────────────

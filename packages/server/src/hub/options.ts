@@ -5,7 +5,7 @@ import type { Retention, Store } from '../store/store.ts';
 /** What the hub needs of presence: admission of a stream against the connection limits. */
 export interface StreamGate {
   /** Null when a limit (per user across nodes, per address) is reached. */
-  open(user: string, ip: string): Promise<{ release(): void } | null>;
+  open(user: string, ip: string): Promise<{ release(): void | Promise<void> } | null>;
 }
 
 /** Something the admin dashboard shows: a publish, a topic event, a state change. */
