@@ -238,7 +238,7 @@ export class RedisBus implements Bus {
 }
 
 /** Creates a Redis bus from your own clients (`{ pub, sub }`) or a URL (`{ url }`). */
-export function createRedisBus(options: RedisBusConnection & RedisBusOptions): Bus & { healthy(): boolean } {
+export function createRedisBus(options: RedisBusConnection & RedisBusOptions): RedisBus {
   const { pub, sub, url, ...rest } = options as Partial<{ pub: Redis; sub: Redis; url: string }> & RedisBusOptions;
   if (url !== undefined) return new RedisBus({ url }, rest);
   if (!pub || !sub) throw new Error('redis bus: pass { url } or { pub, sub }');

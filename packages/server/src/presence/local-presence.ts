@@ -1,0 +1,51 @@
+/** Presence of one process, in memory: the embedded default. */
+import { entriesOf, resolveLimits, type Lease, type Presence, type PresenceEntry, type PresenceLimits, type PresenceStats } from './presence.ts';
+import { Tally } from './tally.ts';
+
+export type LocalPresenceOptions = PresenceLimits;
+
+export class LocalPresence implements Presence {
+  readonly #limits: Required<PresenceLimits>;
+  readonly #users = new Tally();
+  readonly #ips = new Tally();
+  #closed = false;
+
+  constructor(options: LocalPresenceOptions = {}) {
+    this.#limits = resolveLimits(options);
+  }
+
+  async open(user: string, ip: string): Promise<Lease | null> {
+    if (this.#closed) throw new Error('presence: open after close');
+    if (this.#users.get(user) >= this.#limits.maxStreamsPerUser || this.#ips.get(ip) >= this.#limits.maxStreamsPerIp) return null;
+    this.#users.inc(user);
+    this.#ips.inc(ip);
+    let released = false;
+    return {
+      release: async () => {
+        if (released || this.#closed) return;
+        released = true;
+        this.#users.dec(user);
+        this.#ips.dec(ip);
+      },
+    };
+  }
+
+  async online(users: readonly string[]): Promise<Record<string, PresenceEntry>> {
+    return entriesOf(users, (user) => this.#users.get(user));
+  }
+
+  async stats(): Promise<PresenceStats> {
+    return { connections: this.#users.total, users: this.#users.size, nodes: 1 };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#users.clear();
+    this.#ips.clear();
+  }
+}
+
+/** Creates in-memory presence for one process. */
+export function createLocalPresence(options: LocalPresenceOptions = {}): Presence {
+  return new LocalPresence(options);
+}
