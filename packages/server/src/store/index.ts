@@ -1,0 +1,37 @@
+/** The Store seam: the interface, its three implementations, and `createStore` to pick one. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createMemoryStore } from './memory-store.ts';
+import { createPostgresStore } from './postgres-store.ts';
+import { createSqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export type * from './store.ts';
+export { toWire } from './store.ts';
+export { DuplicateIdError } from './errors.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export { createPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+
+export interface CreateStoreOptions {
+  /**
+   * `postgres://` or `postgresql://` selects Postgres; `memory:` an in-process store (nothing
+   * persists). Default: unset, the SQLite file `<dataDir>/herald.db`.
+   */
+  databaseUrl?: string;
+  /** Where the SQLite file lives; created if missing. */
+  dataDir: string;
+}
+
+/** The SQLite file name inside the data dir. */
+export const SQLITE_FILE = 'herald.db';
+
+/** Opens the store the configuration names. An unknown URL scheme fails here, at start-up. */
+export async function createStore(options: CreateStoreOptions): Promise<Store> {
+  const url = options.databaseUrl?.trim();
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
+  if (url === 'memory:') return createMemoryStore();
+  if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (or be memory:), got "${url.split(':')[0]}:…"`);
+  mkdirSync(options.dataDir, { recursive: true });
+  return createSqliteStore({ path: path.join(options.dataDir, SQLITE_FILE) });
+}
