@@ -132,7 +132,7 @@ export class HeraldBell extends Base {
     this.#p.panel.classList.add('open');
     if (!this.#loaded) void this.#load();
     const inbox = this.#source?.inbox;
-    if (inbox && inbox.counts.unseen > 0) inbox.markAllSeen().catch(() => {});
+    if (inbox && inbox.snapshot.counts.unseen > 0) inbox.markAllSeen().catch(() => {});
     refreshTimes(this.#p.panel, this.now());
     this.#renderFooter();
     const first = this.#p.list.querySelector<HTMLElement>('.main');
@@ -219,7 +219,7 @@ export class HeraldBell extends Base {
 
   async #loadMore(): Promise<void> {
     const inbox = this.#source?.inbox;
-    if (!inbox || !this.#open || !this.#loaded || !inbox.hasMore || this.#loadingMore || this.#moreError) return;
+    if (!inbox || !this.#open || !this.#loaded || !inbox.snapshot.hasMore || this.#loadingMore || this.#moreError) return;
     this.#loadingMore = true;
     this.#render();
     try {
@@ -240,12 +240,12 @@ export class HeraldBell extends Base {
 
   #render(): void {
     const p = this.#p;
-    const inbox = this.#source?.inbox;
-    const unread = inbox?.counts.unread ?? 0;
+    const snap = this.#source?.inbox.snapshot;
+    const unread = snap?.counts.unread ?? 0;
     p.badge.textContent = badgeText(unread);
     p.button.setAttribute('aria-label', bellLabel(unread));
     p.markAll.disabled = unread === 0;
-    const items = (inbox?.items ?? []).filter((n) => !n.archivedAt);
+    const items = (snap?.items ?? []).filter((n) => !n.archivedAt);
     this.#renderItems(items);
     const none = items.length === 0;
     p.skeleton.hidden = !(none && this.#loading);
@@ -306,7 +306,7 @@ export class HeraldBell extends Base {
   }
 
   #find(id: string | undefined): Notification | undefined {
-    return this.#source?.inbox.items.find((n) => n.id === id);
+    return this.#source?.inbox.snapshot.items.find((n) => n.id === id);
   }
 
   /** Marks read, tells the page (cancelable `herald-select`), then follows a safe `url`. */

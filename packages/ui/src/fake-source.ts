@@ -3,7 +3,7 @@
  * the same invariants as the SDK's model: items newest first, replaced on change, counts derived.
  */
 import type { Counts, Notification } from '@herald/protocol';
-import type { ConnectionState, HeraldSource, SourceEvents } from './source.ts';
+import type { ConnectionState, HeraldSource, InboxView, SourceEvents } from './source.ts';
 
 export interface FakeSource extends HeraldSource {
   /** Adds a notification as if it arrived live. */
@@ -30,16 +30,10 @@ export function createFakeSource(options: { items?: Notification[]; pageSize?: n
     const live = all.filter((n) => !n.archivedAt);
     return { unread: live.filter((n) => !n.readAt).length, unseen: live.filter((n) => !n.seenAt).length, total: live.length };
   };
-  const inbox = {
-    items: [] as readonly Notification[],
-    counts: counts(),
-    hasMore: true,
-  };
+  const inbox = { snapshot: { items: [] as readonly Notification[], counts: counts(), hasMore: true } as InboxView };
   const sync = () => {
-    inbox.items = all.slice(0, shown);
-    inbox.counts = counts();
-    inbox.hasMore = shown < all.length;
-    emit('change', undefined);
+    inbox.snapshot = { items: all.slice(0, shown), counts: counts(), hasMore: shown < all.length };
+    emit('change', inbox.snapshot);
   };
   const patch = (ids: string[] | 'all', f: (n: Notification) => Notification) => {
     for (let i = 0; i < all.length; i++) if (ids === 'all' || ids.includes(all[i].id)) all[i] = f(all[i]);

@@ -4,7 +4,7 @@
  * does it and wires the SDK in).
  */
 export { HeraldBell, type BellConnectOptions, type SourceFactory } from './bell-element.ts';
-export type { ConnectionState, HeraldSource, InboxSource, SourceEvents } from './source.ts';
+export type { ConnectionState, HeraldSource, InboxSource, InboxView, SourceEvents } from './source.ts';
 export { badgeText, bellLabel, BADGE_CAP } from './badge.ts';
 export { formatRelative } from './relative-time.ts';
 export { pushToast, dismissToast, expireToasts, nextExpiry, TOAST_DEFAULTS, type Toast, type ToastState, type ToastPolicy } from './toast-queue.ts';

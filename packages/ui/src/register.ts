@@ -1,0 +1,11 @@
+/**
+ * The entry of `dist/herald-bell.js`: registers `<herald-bell>` with the SDK wired in, so a
+ * plain HTML page needs one script tag and the element's attributes.
+ */
+import { createHerald } from '@herald/client';
+import { defineHeraldBell } from './define.ts';
+import type { HeraldSource } from './source.ts';
+
+defineHeraldBell((o) => createHerald({ url: o.url, token: o.token, getToken: o.getToken, topics: o.topics.length ? o.topics : undefined }) as HeraldSource);
+
+export { HeraldBell } from './bell-element.ts';
