@@ -33,7 +33,6 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     keepAliveTimeout: o.idleTimeoutMs,
     requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
     return503OnClosing: true,
-    disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.server.headersTimeout = o.headersTimeoutMs;

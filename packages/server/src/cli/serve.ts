@@ -1,0 +1,105 @@
+/**
+ * `herald serve`: loads the configuration, fills dev secrets when allowed, then runs one process
+ * or a cluster of workers sharing the port, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import cluster from 'node:cluster';
+import pino from 'pino';
+import { signDevToken } from '../auth/index.ts';
+import { ConfigError, loadConfig, loadOrCreateDevSecrets, needsDevSecrets, withDevSecrets, type Config } from '../config/index.ts';
+import { startRuntime } from './runtime.ts';
+
+export async function serve(flags: Record<string, unknown>): Promise<void> {
+  let config: Config;
+  let generated: { file: string; created: boolean } | undefined;
+  try {
+    config = loadConfig(process.env, flags);
+    if (needsDevSecrets(config)) {
+      const dev = loadOrCreateDevSecrets(config.dataDir);
+      config = withDevSecrets(config, dev.secrets);
+      generated = { file: dev.file, created: dev.created };
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof Error) {
+      process.stderr.write(`herald: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (config.workers > 1 && !config.redisUrl) {
+    process.stderr.write('herald: HERALD_WORKERS > 1 needs REDIS_URL: workers share events over Redis.\n');
+    process.exit(2);
+  }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, generated);
+  await runWorker(config, generated, cluster.isPrimary);
+}
+
+async function runWorker(config: Config, generated: { file: string; created: boolean } | undefined, announce: boolean): Promise<void> {
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  const runtime = await startRuntime(config, logger);
+  if (announce) await printBanner(config, runtime.url, generated);
+  else process.send?.({ type: 'herald:listening', url: runtime.url });
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    logger.info({ signal }, 'draining');
+    runtime
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        logger.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The primary only supervises: it forks workers, restarts crashed ones, and forwards SIGTERM. */
+async function runPrimary(config: Config, generated: { file: string; created: boolean } | undefined): Promise<void> {
+  let stopping = false;
+  let announced = false;
+  const fork = () => {
+    const w = cluster.fork();
+    w.on('message', (m: { type?: string; url?: string }) => {
+      if (m?.type === 'herald:listening' && !announced) {
+        announced = true;
+        void printBanner(config, m.url!, generated, config.workers);
+      }
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`herald: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(fork, 500);
+  });
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** What a newcomer needs to try Herald at once. Secrets are printed only when generated for dev. */
+async function printBanner(config: Config, url: string, generated: { file: string; created: boolean } | undefined, workers = 1): Promise<void> {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out(`Herald listening on ${url}${workers > 1 ? ` (${workers} workers)` : ''} — ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}, ${config.redisUrl ? 'Redis bus' : 'in-process bus'}, ${config.mode} mode`);
+  if (!generated || !config.jwt?.secret) return;
+  const key = config.apiKeys[0]!.key;
+  const token = await signDevToken({ secret: config.jwt.secret, sub: 'alice', topics: ['**'], ttlS: 86_400, audience: config.jwtClaims.audience, issuer: config.jwtClaims.issuer });
+  out();
+  out(`Development secrets ${generated.created ? 'generated in' : 'loaded from'} ${generated.file} (never used in production):`);
+  out(`  API key (publish+admin): ${key}`);
+  out(`  Token for user "alice" (24 h): ${token}`);
+  out();
+  out('Try it, in two terminals:');
+  out(`  curl -N -H "Authorization: Bearer ${token}" ${url}/v1/stream`);
+  out(`  curl -X POST ${url}/v1/notifications -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"recipients":["alice"],"title":"Hello from Herald"}'`);
+  if (config.demo) out(`Demo page: ${url}/   Dashboard: ${url}/admin`);
+  out();
+}
