@@ -370,3 +370,9 @@ export class HeraldBell extends Base {
     if (this.#open && !e.composedPath().includes(this)) this.close(false);
   };
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'herald-bell': HeraldBell;
+  }
+}
