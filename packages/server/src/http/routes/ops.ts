@@ -38,7 +38,7 @@ export function opsRoutes(app: FastifyInstance, o: AppOptions, isDraining: () =>
       authenticatePublisher(req, o, 'admin');
       const users = [...new Set(req.query.users.split(','))];
       if (users.length > 1000 || users.some((u) => !isUserId(u))) throw new HeraldError('invalid_query', 'users is 1..1000 comma-separated user ids.');
-      if (o.presence) return { users: await o.presence.online(users) };
+      if (o.presence) return { users: await o.presence.online(users).catch(unavailable) };
       return { users: Object.fromEntries(users.map((u) => [u, { online: false, streams: 0 }])) };
     },
   );
@@ -47,6 +47,11 @@ export function opsRoutes(app: FastifyInstance, o: AppOptions, isDraining: () =>
 /** The `/v1/stats` body, also sent every second on the admin stream. */
 export async function statsBody(o: AppOptions, startedAt: number) {
   const local = o.hub.stats();
-  const cluster = o.presence ? await o.presence.stats() : { connections: local.connections, users: local.users, nodes: 1 };
+  const cluster = o.presence ? await o.presence.stats().catch(unavailable) : { connections: local.connections, users: local.users, nodes: 1 };
   return { ...cluster, process: local, publishedTotal: local.publishedTotal, topicEventsTotal: local.topicEventsTotal, deliveredTotal: local.deliveredTotal, uptimeS: Math.round((Date.now() - startedAt) / 1000) };
+}
+
+/** Cluster-wide presence lives in Redis: while it is down, say so instead of guessing. */
+function unavailable(cause: unknown): never {
+  throw new HeraldError('unavailable', 'Presence is unavailable (Redis is down); retry later.', { cause, retryAfter: 5 });
 }
