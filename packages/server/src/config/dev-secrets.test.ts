@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,22 @@ describe('dev secrets', () => {
     expect(second.created).toBe(false);
     expect(second.secrets).toEqual(first.secrets);
     expect(readdirSync(dir)).toEqual(['dev-secrets.json']); // no temp file left behind
+  });
+
+  it('are the same for workers that start at once (one creates, the others reuse)', async () => {
+    const dir = join(tempDir(), 'race');
+    const module = fileURLToPath(new URL('./dev-secrets.ts', import.meta.url));
+    const script = `import(${JSON.stringify(module)}).then((m) => console.log(JSON.stringify(m.loadOrCreateDevSecrets(process.argv[1]))))`;
+    const run = () =>
+      new Promise<{ secrets: unknown; created: boolean }>((resolve, reject) => {
+        execFile(process.execPath, ['--import', 'tsx', '-e', script, dir], { timeout: 30_000 }, (err, stdout) =>
+          err ? reject(err) : resolve(JSON.parse(stdout)),
+        );
+      });
+    const results = await Promise.all(Array.from({ length: 5 }, run));
+    expect(results.filter((r) => r.created).length).toBe(1);
+    for (const r of results) expect(r.secrets).toEqual(results[0].secrets);
+    expect(readdirSync(dir)).toEqual(['dev-secrets.json']);
   });
 
   it('differ between data dirs', () => {
