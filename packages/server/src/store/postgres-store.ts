@@ -13,6 +13,7 @@ import type { Counts, StateAction } from '@herald/protocol';
 import { DuplicateIdError } from './errors.ts';
 import { inTransaction, pgError } from './postgres-tx.ts';
 import { migratePostgres } from './postgres-schema.ts';
+import { mapUnavailable } from './postgres-unavailable.ts';
 import { ACTION_SQL, STATUS_SQL, planPublish, toStored } from './rules.ts';
 import {
   INSERT_COLUMNS,
@@ -37,16 +38,24 @@ export type PostgresStoreOptions =
       url: string;
       /** Pool size when created from `url`. Default 10. */
       max?: number;
+      /** How long to wait for a new connection before failing with `unavailable`. Default 3000 ms. */
+      connectTimeoutMs?: number;
     };
 
-const DEFAULTS = { max: 10 } as const;
+const DEFAULTS = { max: 10, connectTimeoutMs: 3000 } as const;
 const INSERT_TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text'];
 type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
 
 /** Connects, migrates (safe with concurrent starters) and returns the store. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const owned = 'url' in options;
-  const pool = 'url' in options ? new pg.Pool({ connectionString: options.url, max: options.max ?? DEFAULTS.max }) : options.pool;
+  const pool =
+    'url' in options
+      ? new pg.Pool({ connectionString: options.url, max: options.max ?? DEFAULTS.max, connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs })
+      : options.pool;
+  // An idle client whose server went away emits 'error' on the pool; unheard, that would crash the
+  // process. The pool already drops the client, and the next query reports `unavailable`.
+  if (owned) pool.on('error', () => {});
   let epoch: string;
   try {
     epoch = await migratePostgres(pool);
@@ -164,7 +173,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const position = (row: { last: string; trimmed: string } | undefined): LogPosition =>
     row ? { last: Number(row.last), trimmed: Number(row.trimmed) } : { last: 0, trimmed: 0 };
 
-  return {
+  return mapUnavailable<Store>({
     epoch,
     publish: (items, now) => inTransaction(pool, (c) => publishIn(c, items, now)),
     changeState: (user, action, target, now) => inTransaction(pool, (c) => changeIn(c, user, action, target, now)),
@@ -227,5 +236,5 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       closed = true;
       if (owned) await pool.end();
     },
-  };
+  });
 }
