@@ -6,13 +6,15 @@
  * loss may lose the last few transactions (the WAL is not fsynced at each commit). Choose
  * `synchronous: 'full'` to fsync every commit, at a large cost in publishes per second.
  *
- * better-sqlite3 is synchronous, so each method body is one atomic step of the event loop and
- * sequences are assigned in commit order without locks.
+ * better-sqlite3 is synchronous, so each write is one atomic step of the event loop and
+ * sequences are assigned in commit order without locks. Writes of one event-loop turn share a
+ * commit (see `sqlite-group-commit.ts`); each still succeeds or fails alone.
  */
 import Database from 'better-sqlite3';
 import type { Counts, InboxStatus, StateAction } from '@herald/protocol';
 import { DuplicateIdError } from './errors.ts';
 import { ACTION_SQL, STATUS_SQL, planPublish, toStored } from './rules.ts';
+import { createGroupCommit } from './sqlite-group-commit.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
 import {
   INSERT_COLUMNS,
@@ -47,7 +49,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
-  db.pragma('foreign_keys = OFF');
+  // Publishes touch pages scattered by user and id: a larger cache avoids re-reading them, and
+  // checkpointing every ~40 MB of WAL (not the default ~4 MB) fsyncs the main file 10× less often.
+  db.pragma(`cache_size = -${64 * 1024}`);
+  db.pragma('wal_autocheckpoint = 10000');
   const epoch = migrateSqlite(db);
 
   const q = {
@@ -105,7 +110,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return seq;
   };
 
-  const publishTx = db.transaction((items: Parameters<Store['publish']>[0], now: number): PublishOutcome[] => {
+  const publishIn = (items: Parameters<Store['publish']>[0], now: number): PublishOutcome[] => {
     const plan = planPublish(items, (r, key) => {
       const row = q.findDedupe.get(r, key);
       return row && fromRow(row);
@@ -130,9 +135,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ? { notification: s.existing, event: null }
         : { notification: structuredClone(created[s.fresh]!.notification), event: s.repeat ? null : created[s.fresh]! },
     );
-  });
+  };
 
-  const changeTx = db.transaction((user: string, action: StateAction, target: StateTarget, now: number) => {
+  const changeIn = (user: string, action: StateAction, target: StateTarget, now: number) => {
     const { set, when } = ACTION_SQL[action];
     const sets = set.replaceAll(':now', '@now');
     let change: Change;
@@ -149,15 +154,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     const seq = logEvent(user, now, 'notification.state', change);
     return { event: { user, seq, at: now, type: 'notification.state' as const, change } };
-  });
+  };
 
-  const topicTx = db.transaction((topic: string, event: string, data: string, now: number) => {
+  const appendIn = (topic: string, event: string, data: string, now: number) => {
     const seq = q.nextTopicSeq.get()!.last;
     q.insertTopic.run(seq, topic, event, data, now);
     return { seq, topic, event, data, at: now };
-  });
+  };
 
-  const trimTx = db.transaction((r: Retention, now: number) => {
+  const trimIn = (r: Retention, now: number) => {
     if (Number.isFinite(r.userEventMaxCount)) trimQ.userByCount.run({ n: Math.max(0, r.userEventMaxCount) });
     if (Number.isFinite(r.userEventAgeMs)) trimQ.userByAge.run({ cutoff: now - r.userEventAgeMs });
     trimQ.userDelete.run();
@@ -165,18 +170,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (Number.isFinite(r.topicAgeMs)) trimQ.topicByAge.run({ cutoff: now - r.topicAgeMs });
     trimQ.topicDelete.run();
     trimQ.tickets.run(now);
-  });
+  };
+
+  const commits = createGroupCommit(db);
 
   return {
     epoch,
     async publish(items, now) {
-      return publishTx.immediate(items, now);
+      return commits.write(() => publishIn(items, now));
     },
     async changeState(user, action, target, now) {
-      return changeTx.immediate(user, action, target, now);
+      return commits.write(() => changeIn(user, action, target, now));
     },
     async appendTopicEvent(topic, event, data, now) {
-      return topicTx.immediate(topic, event, data, now);
+      return commits.write(() => appendIn(topic, event, data, now));
     },
     async userEventsSince(user, after, limit) {
       return q.userEvents.all(user, after, limit).map((r) => userEventFromRow(user, r));
@@ -204,7 +211,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return { unread: r.unread ?? 0, unseen: r.unseen ?? 0, total: r.total };
     },
     async trim(retention, now) {
-      trimTx.immediate(retention, now);
+      await commits.write(() => trimIn(retention, now));
     },
     async saveTicket(hash, ticket: TicketRecord) {
       q.saveTicket.run(hash, JSON.stringify(ticket), ticket.expiresAt);
@@ -217,7 +224,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.ping.get();
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      commits.flush();
+      db.close();
     },
   };
 }

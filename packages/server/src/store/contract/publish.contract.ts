@@ -115,6 +115,16 @@ export function publishContract(ctx: StoreContext): void {
       expect(await ctx.store.userPosition('alice')).toEqual({ last: n, trimmed: 0 });
     });
 
+    it('a failing publish among concurrent ones fails alone', async () => {
+      const [taken] = await ctx.store.publish([note('alice')], T0);
+      const calls = [note('bob'), { ...note('bob'), id: taken!.notification.id }, note('bob'), note('carol')].map((item) => ctx.store.publish([item], T0 + 1));
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((await ctx.store.userEventsSince('bob', 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await ctx.store.listInbox('bob', { status: 'all', limit: 10 }, T0 + 1)).toHaveLength(2);
+      expect(await ctx.store.userPosition('carol')).toEqual({ last: 1, trimmed: 0 });
+    });
+
     it('returns copies: changing a returned value does not change the store', async () => {
       const [out] = await ctx.store.publish([note('alice', { data: { a: 1 } })], T0);
       out!.notification.data!.a = 2;
