@@ -7,11 +7,11 @@
  * the SDK. Theme and placement are pure CSS (`theme`, `position`, `--herald-*`).
  */
 import type { Notification } from '@herald/protocol';
-import { badgeText, bellLabel } from './badge.ts';
 import { buildBell, type BellParts } from './bell-template.ts';
 import { desktopEnabled, desktopOfferable, enableDesktop, notifyDesktop } from './desktop.ts';
 import { h, safeHref } from './dom.ts';
-import { itemNode, refreshTimes, updateItem } from './item-view.ts';
+import { refreshTimes } from './item-view.ts';
+import { moveFocus, renderPanel } from './panel-view.ts';
 import type { ConnectionState, HeraldSource } from './source.ts';
 import { STYLES } from './styles.ts';
 import { ToastStack } from './toast-stack.ts';
@@ -239,44 +239,12 @@ export class HeraldBell extends Base {
   }
 
   #render(): void {
-    const p = this.#p;
     const snap = this.#source?.inbox.snapshot;
-    const unread = snap?.counts.unread ?? 0;
-    p.badge.textContent = badgeText(unread);
-    p.button.setAttribute('aria-label', bellLabel(unread));
-    p.markAll.disabled = unread === 0;
     const items = (snap?.items ?? []).filter((n) => !n.archivedAt);
-    this.#renderItems(items);
-    const none = items.length === 0;
-    p.skeleton.hidden = !(none && this.#loading);
-    p.error.hidden = !(none && this.#error !== null && !this.#loading);
-    p.empty.hidden = !(none && !this.#loading && this.#error === null);
-    p.more.hidden = !(this.#loadingMore || this.#moreError);
-    p.more.replaceChildren(this.#moreError ? h('button', { class: 'text-btn', type: 'button', 'data-act': 'more' }, 'Couldn’t load more — try again') : 'Loading…');
+    renderPanel(this.#p, this.#nodes, { items, unread: snap?.counts.unread ?? 0, loading: this.#loading, error: this.#error, loadingMore: this.#loadingMore, moreError: this.#moreError }, this.now());
     // A notification read elsewhere (another tab, another device) takes its toast with it.
     const read = new Set(items.filter((n) => n.readAt).map((n) => n.id));
     for (const id of this.#toasts.visibleIds) if (read.has(id)) this.#toasts.dismiss(id);
-  }
-
-  /** Keyed reconcile: rows that stay keep their node, so focus and hover survive updates. */
-  #renderItems(items: readonly Notification[]): void {
-    const list = this.#p.list;
-    const now = this.now();
-    const seen = new Set<string>();
-    let ref: ChildNode | null = list.firstChild;
-    for (const n of items) {
-      seen.add(n.id);
-      let li = this.#nodes.get(n.id);
-      if (li) updateItem(li, n);
-      else this.#nodes.set(n.id, (li = itemNode(n, now)));
-      if (li === ref) ref = ref.nextSibling;
-      else list.insertBefore(li, ref);
-    }
-    for (const [id, li] of this.#nodes) {
-      if (seen.has(id)) continue;
-      li.remove();
-      this.#nodes.delete(id);
-    }
   }
 
   #renderConnection(): void {
@@ -357,13 +325,7 @@ export class HeraldBell extends Base {
       this.close(true);
       return;
     }
-    if (!this.#open || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
-    const rows = [...this.#p.list.querySelectorAll<HTMLElement>('.main')];
-    if (rows.length === 0) return;
-    const at = rows.indexOf(this.shadowRoot!.activeElement as HTMLElement);
-    const next = e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
-    e.preventDefault();
-    rows[next].focus();
+    if (this.#open && moveFocus(this.#p.list, this.shadowRoot!.activeElement, e.key)) e.preventDefault();
   }
 
   #onOutside = (e: Event): void => {

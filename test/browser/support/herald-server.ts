@@ -4,10 +4,11 @@
  * resume against the same store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signDevToken } from '../../../packages/server/src/auth/dev-token.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -15,6 +16,8 @@ export interface HeraldServer {
   url: string;
   /** The dev API key (publish+admin). */
   apiKey: string;
+  /** A subscriber token for any user, signed with the dev secret (all topics). */
+  token(user: string): Promise<string>;
   /** Publishes a notification with the dev API key. */
   publish(body: Record<string, unknown>): Promise<{ notifications: { id: string; recipient: string }[] }>;
   /** Fetches `/v1/stats` with the dev API key. */
@@ -99,6 +102,10 @@ export async function startHerald(env: Record<string, string> = {}): Promise<Her
     url,
     get apiKey() {
       return apiKey;
+    },
+    token: (user) => {
+      const { jwtSecret } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { jwtSecret: string };
+      return signDevToken({ secret: jwtSecret, sub: user, topics: ['**'], ttlS: 3600 });
     },
     publish: (body) => api('POST', '/v1/notifications', body),
     stats: () => api('GET', '/v1/stats'),
