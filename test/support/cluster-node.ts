@@ -1,0 +1,147 @@
+/**
+ * One Herald node as a real child process (`herald serve`), on a fixed free port so that a restart
+ * comes back at the same address. Stopped by PID; its stderr is kept for failure messages.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { until } from './cluster-wait.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const HERALD_BIN = join(ROOT, 'packages', 'server', 'bin', 'herald.js');
+export const TEST_SECRET = 'chaos-secret-chaos-secret-chaos-secret-0123456789';
+export const TEST_API_KEY = 'chaos-api-key-0123456789abcdef';
+
+export interface NodeOptions {
+  /** Extra or overriding environment variables. */
+  env: Record<string, string>;
+  /** Fixed port; default a free one. */
+  port?: number;
+  /** How long start() waits for /readyz. Default 60 s (tsx start-up on a loaded box). */
+  readyTimeoutMs?: number;
+}
+
+export interface ProcessFigures {
+  fds: number;
+  rssKb: number;
+}
+
+export class HeraldNode {
+  readonly port: number;
+  readonly url: string;
+  child: ChildProcess | null = null;
+  /** Last lines of stderr, for failure messages. */
+  readonly log: string[] = [];
+  private readonly env: Record<string, string>;
+  private readonly readyTimeoutMs: number;
+
+  private constructor(port: number, o: NodeOptions) {
+    this.port = port;
+    this.url = `http://127.0.0.1:${port}`;
+    this.env = o.env;
+    this.readyTimeoutMs = o.readyTimeoutMs ?? 60_000;
+  }
+
+  static async create(o: NodeOptions): Promise<HeraldNode> {
+    return new HeraldNode(o.port ?? (await freePort()), o);
+  }
+
+  get pid(): number {
+    if (!this.child?.pid) throw new Error(`node ${this.port} is not running`);
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Spawns `herald serve` and waits until /readyz answers 200. */
+  async start(): Promise<void> {
+    const c = spawn(process.execPath, [HERALD_BIN, 'serve'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        HERALD_PORT: String(this.port),
+        HERALD_HOST: '127.0.0.1',
+        HERALD_JWT_SECRET: TEST_SECRET,
+        HERALD_API_KEYS: `${TEST_API_KEY}:publish+admin`,
+        HERALD_LOG_LEVEL: 'warn',
+        HERALD_DEMO: 'false',
+        ...this.env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    c.stderr!.on('data', (d: Buffer) => {
+      this.log.push(d.toString());
+      if (this.log.length > 40) this.log.shift();
+    });
+    this.child = c;
+    await until(`herald on :${this.port} to be ready`, async () => {
+      if (c.exitCode !== null) throw new Error(`herald on :${this.port} exited (${c.exitCode}): ${this.log.join('')}`);
+      return (await this.ready()) === 200;
+    }, this.readyTimeoutMs, 100);
+  }
+
+  async ready(): Promise<number> {
+    try {
+      const r = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) });
+      await r.arrayBuffer();
+      return r.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Sends a signal and waits for the exit; returns the exit code (null when killed by a signal). */
+  async signal(sig: NodeJS.Signals, timeoutMs = 30_000): Promise<number | null> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return c?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+    c.kill(sig);
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** SIGKILL, for afterAll: never throws. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL').catch(() => {});
+  }
+
+  /** Open file descriptors and RSS of the process, from /proc. */
+  figures(): ProcessFigures {
+    return processFigures(this.pid);
+  }
+
+  /** V8 heap in use, from /metrics. */
+  async heapUsed(): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const m = /^herald_process_nodejs_heap_size_used_bytes\s+([0-9.e+]+)/m.exec(text);
+    if (!m) throw new Error('no herald_process_nodejs_heap_size_used_bytes in /metrics');
+    return Number(m[1]);
+  }
+
+  /** `GET /v1/stats` with the admin key. */
+  async stats(): Promise<{ connections: number; users: number; nodes: number; process: { connections: number; slowConsumersTotal: number } }> {
+    const r = await fetch(`${this.url}/v1/stats`, { headers: { authorization: `Bearer ${TEST_API_KEY}` }, signal: AbortSignal.timeout(5000) });
+    if (r.status !== 200) throw new Error(`stats: ${r.status} ${await r.text()}`);
+    return (await r.json()) as never;
+  }
+}
+
+export function processFigures(pid: number): ProcessFigures {
+  const fds = readdirSync(`/proc/${pid}/fd`).length;
+  const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { fds, rssKb: rss ? Number(rss[1]) : 0 };
+}
+
+/** Starts several nodes at once (start-up is slow; in parallel it overlaps). */
+export async function startNodes(count: number, env: Record<string, string>): Promise<HeraldNode[]> {
+  const nodes = await Promise.all(Array.from({ length: count }, () => HeraldNode.create({ env })));
+  await Promise.all(nodes.map((n) => n.start()));
+  return nodes;
+}
