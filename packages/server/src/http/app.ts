@@ -33,6 +33,9 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     keepAliveTimeout: o.idleTimeoutMs,
     requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
     return503OnClosing: true,
+    // Node checks the headers timeout only every `connectionsCheckingInterval` (30 s by default),
+    // which would let a slowloris client hold a socket for ~30 s whatever the timeout says.
+    http: { connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.server.headersTimeout = o.headersTimeoutMs;
