@@ -33,6 +33,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last INTEGER NOT NULL,
     trimmed INTEGER NOT NULL
   ) WITHOUT ROWID;
+  -- Only notification.state events: a notification event is its notifications row (see user_log).
   CREATE TABLE user_events (
     user_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -40,7 +41,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     type TEXT NOT NULL,
     payload TEXT NOT NULL,
     PRIMARY KEY (user_id, seq)
-  ) WITHOUT ROWID;
+  );
+  -- Every user event's (user, seq, at), for trimming by age across both sources.
+  CREATE VIEW user_log AS
+    SELECT recipient AS user_id, seq, created_at AS at FROM notifications
+    UNION ALL SELECT user_id, seq, at FROM user_events;
   CREATE TABLE topic_position (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     last INTEGER NOT NULL,

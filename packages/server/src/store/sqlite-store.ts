@@ -7,7 +7,12 @@
  * `synchronous: 'full'` to fsync every commit, at a large cost in publishes per second.
  *
  * better-sqlite3 is synchronous, so each write is one atomic step of the event loop and
- * sequences are assigned in commit order without locks. Writes of one event-loop turn share a
+ * sequences are assigned in commit order without locks.
+ *
+ * A `notification` event is not written twice: the user log reads it back from its
+ * `notifications` row (its creation fields are immutable; state fields are left out), and
+ * `user_events` holds only state changes. Writing the event payload again cost half of the
+ * publish throughput (measured with bench/sqlite-publish.ts). Writes of one event-loop turn share a
  * commit (see `sqlite-group-commit.ts`); each still succeeds or fails alone.
  */
 import Database from 'better-sqlite3';
@@ -63,7 +68,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ),
     insertNote: db.prepare(`INSERT INTO notifications (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`),
     insertEvent: db.prepare('INSERT INTO user_events (user_id, seq, at, type, payload) VALUES (?, ?, ?, ?, ?)'),
-    userEvents: db.prepare<[string, number, number], UserEventRow>('SELECT seq, at, type, payload FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    stateEvents: db.prepare<[string, number, number], UserEventRow>('SELECT seq, at, type, payload FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    noteEvents: db.prepare<[string, number, number], NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?`),
     userPos: db.prepare<[string], LogPosition>('SELECT last, trimmed FROM user_positions WHERE user_id = ?'),
     nextTopicSeq: db.prepare<[], { last: number }>('UPDATE topic_position SET last = last + 1 WHERE id = 1 RETURNING last'),
     insertTopic: db.prepare('INSERT INTO topic_events (seq, topic, event, data, at) VALUES (?, ?, ?, ?, ?)'),
@@ -84,9 +90,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     // The leading run is non-empty iff the first kept event (trimmed + 1) is older than the cutoff.
     userByAge: db.prepare(`
       UPDATE user_positions SET trimmed = COALESCE(
-        (SELECT MIN(e.seq) - 1 FROM user_events e WHERE e.user_id = user_positions.user_id AND e.seq > user_positions.trimmed AND e.at >= @cutoff),
+        (SELECT MIN(e.seq) - 1 FROM user_log e WHERE e.user_id = user_positions.user_id AND e.seq > user_positions.trimmed AND e.at >= @cutoff),
         last)
-      WHERE EXISTS (SELECT 1 FROM user_events e WHERE e.user_id = user_positions.user_id AND e.seq = user_positions.trimmed + 1 AND e.at < @cutoff)`),
+      WHERE EXISTS (SELECT 1 FROM user_log e WHERE e.user_id = user_positions.user_id AND e.seq = user_positions.trimmed + 1 AND e.at < @cutoff)`),
     userDelete: db.prepare('DELETE FROM user_events WHERE seq <= (SELECT p.trimmed FROM user_positions p WHERE p.user_id = user_events.user_id)'),
     topicByCount: db.prepare('UPDATE topic_position SET trimmed = last - @n WHERE last - @n > trimmed'),
     topicByAge: db.prepare(`
@@ -127,7 +133,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       // The stored shape, with `data` parsed back from the JSON just written (never the caller's object).
       const notification = toStored(item, seq, now);
       if (notification.data !== undefined) notification.data = JSON.parse(values[8] as string) as Record<string, unknown>;
-      q.insertEvent.run(item.recipient, seq, now, 'notification', JSON.stringify(notification));
       return { user: item.recipient, seq, at: now, type: 'notification', notification } as const;
     });
     return plan.slots.map((s) =>
@@ -186,7 +191,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return commits.write(() => appendIn(topic, event, data, now));
     },
     async userEventsSince(user, after, limit) {
-      return q.userEvents.all(user, after, limit).map((r) => userEventFromRow(user, r));
+      // Trimmed notification events are gone from the log even though their rows stay in the inbox.
+      const from = Math.max(after, q.userPos.get(user)?.trimmed ?? 0);
+      const notes = q.noteEvents.all(user, from, limit).map((r): UserEvent => {
+        const { seenAt: _s, readAt: _r, archivedAt: _a, ...notification } = fromRow(r);
+        return { user, seq: notification.seq, at: notification.createdAt, type: 'notification', notification };
+      });
+      const states = q.stateEvents.all(user, from, limit).map((r) => userEventFromRow(user, r));
+      return [...notes, ...states].sort((a, b) => a.seq - b.seq).slice(0, Math.max(0, limit));
     },
     async topicEventsSince(after, topics, limit) {
       if (topics.length === 0) return [];
