@@ -27,6 +27,10 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
   for (let attempt = 1; ; attempt++) {
     const c = await pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: if the server goes away between two queries,
+    // its 'error' event would be unhandled and crash the process. Note it and drop the client.
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -38,6 +42,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
       throw err;
     } finally {
       // A client whose ROLLBACK failed is in an unknown state: drop it from the pool.
+      c.off('error', onError);
       c.release(broken);
     }
   }
