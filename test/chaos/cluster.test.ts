@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
-import { HeraldNode, startNodes } from '../support/cluster-node.ts';
+import { HeraldNode, nodeFigures, startNodes } from '../support/cluster-node.ts';
 import { canRunPostgres, startPrivatePostgres, type PrivatePostgres } from '../support/cluster-postgres.ts';
 import { Scenario } from '../support/cluster-scenario.ts';
 import { Publisher } from '../support/cluster-traffic.ts';
 import { sleep, until } from '../support/cluster-wait.ts';
 import { hasBinary, missing } from '../support/requires.ts';
-import { stormFigures } from './storm.ts';
 
 const reason = missing({ 'redis-server': hasBinary('redis-server'), 'initdb and postgres': canRunPostgres() });
 
@@ -36,7 +35,11 @@ describe.skipIf(reason)('cluster chaos: 3 nodes, Redis, Postgres', () => {
     return s;
   };
   /** Every node ready again (bus and store healthy), so the next case starts from a sound cluster. */
-  const allReady = () => until('all nodes ready', async () => (await Promise.all(nodes.map((n) => n.ready()))).every((s) => s === 200), 30_000, 200);
+  const allReady = () =>
+    until('all nodes ready', async () => (await Promise.all(nodes.map((n) => n.ready()))).every((s) => s === 200), 30_000, 200).catch((err: Error) => {
+      const state = nodes.map((n) => `:${n.port} ${n.running ? 'running' : `exited ${n.child?.exitCode ?? n.child?.signalCode}`}\n${n.log.join('').slice(-1500)}`);
+      throw new Error(`${err.message}\n${state.join('\n')}`);
+    });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-chaos-'));
@@ -89,4 +92,100 @@ describe.skipIf(reason)('cluster chaos: 3 nodes, Redis, Postgres', () => {
     expect(r.acked).toBeGreaterThan(50);
     s.close();
   }, 120_000);
+  it('b) Redis restart: streams stay or come back, events published meanwhile are repaired from the store', async () => {
+    const s = scenario({ prefix: 'b', users: 30, streamsPerUser: 3 });
+    await s.open();
+    s.publisher.start();
+    await sleep(1000);
+    const down = Date.now();
+    await redis!.kill();
+    await sleep(2000);
+    await redis!.restart();
+    const up = Date.now();
+    await allReady();
+    const readyMs = Date.now() - up;
+    await sleep(1500);
+    const r = await s.finish();
+    report.b = { ...r, problems: r.problems.length, redisDownMs: up - down, nodesReadyAfterMs: readyMs, publishesDuringOutage: s.publisher.statuses(down, up) };
+    expect(r.problems).toEqual([]);
+    // The store is the source of truth: publishing does not need Redis.
+    expect(s.publisher.statuses(down, up)['201'] ?? 0).toBeGreaterThan(0);
+    s.close();
+  }, 120_000);
+
+  it('c) Postgres restart: publishes during the outage get 503 quickly, never a 2xx that is lost', async () => {
+    const s = scenario({ prefix: 'c', users: 30, streamsPerUser: 3 });
+    await s.open();
+    s.publisher.start();
+    await sleep(1000);
+    await pg!.stop();
+    const down = Date.now();
+    const readyDuring = await Promise.all(nodes.map((n) => n.ready()));
+    await sleep(3000);
+    const restarting = Date.now();
+    await pg!.start();
+    await allReady();
+    await sleep(1500);
+    const r = await s.finish();
+    const during = s.publisher.attempts.filter((a) => a.at >= down && a.at < restarting);
+    report.c = {
+      ...r,
+      problems: r.problems.length,
+      publishesDuringOutage: s.publisher.statuses(down, restarting),
+      maxOutageAnswerMs: Math.max(0, ...during.map((a) => a.ms)),
+      readyzDuringOutage: readyDuring,
+    };
+    expect(r.problems).toEqual([]);
+    expect(during.length).toBeGreaterThan(10);
+    expect(during.filter((a) => a.status !== 503 || a.code !== 'unavailable')).toEqual([]);
+    expect(Math.max(...during.map((a) => a.ms))).toBeLessThan(8000);
+    expect(readyDuring).toEqual([503, 503, 503]);
+    s.close();
+  }, 120_000);
+
+  it('d) rolling SIGTERM restart of all three nodes: each drains and exits 0, nothing lost', async () => {
+    const s = scenario({ prefix: 'd', users: 30, streamsPerUser: 3 });
+    await s.open();
+    s.publisher.start();
+    await sleep(1000);
+    const exits: (number | null)[] = [];
+    const drains: number[] = [];
+    for (const node of nodes) {
+      const t = Date.now();
+      exits.push(await node.signal('SIGTERM'));
+      drains.push(Date.now() - t);
+      await node.start();
+    }
+    await sleep(1000);
+    const r = await s.finish();
+    report.d = { ...r, problems: r.problems.length, exitCodes: exits, drainToExitMs: drains };
+    expect(exits).toEqual([0, 0, 0]);
+    expect(r.problems).toEqual([]);
+    // Every stream was on a node that restarted, so each came back at least once.
+    expect(s.streams.every((x) => x.resumeTimes.length > 0)).toBe(true);
+    s.close();
+  }, 180_000);
+
+  it('f) a consumer that stops reading is cut, then resumes without loss', async () => {
+    const s = scenario({ prefix: 'f', users: 1, streamsPerUser: 2, publisher: { lanes: 1, intervalMs: 0, padBytes: 200_000 } });
+    await s.open();
+    const [stalled, reader] = s.streams as [(typeof s.streams)[0], (typeof s.streams)[0]];
+    const cutBefore = await slowConsumers();
+    stalled.pause();
+    let published = 0;
+    while ((await slowConsumers()) === cutBefore && published < 200) {
+      await s.publisher.burst(5);
+      published += 5;
+    }
+    const cut = (await slowConsumers()) - cutBefore;
+    stalled.resume();
+    const r = await s.finish();
+    report.f = { ...r, problems: r.problems.length, publishedBeforeCut: published, cut, stalledResumes: stalled.resumeTimes.length, readerReceived: reader.received.length };
+    expect(cut).toBe(1);
+    expect(stalled.resumeTimes.length).toBeGreaterThan(0);
+    expect(r.problems).toEqual([]);
+    s.close();
+  }, 120_000);
+
+  const slowConsumers = async () => (await Promise.all(nodes.map((n) => n.stats()))).reduce((sum, x) => sum + x.process.slowConsumersTotal, 0);
 });

@@ -145,3 +145,19 @@ export async function startNodes(count: number, env: Record<string, string>): Pr
   await Promise.all(nodes.map((n) => n.start()));
   return nodes;
 }
+
+export interface NodeFigures {
+  fds: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** fds, RSS and V8 heap of every node, for before/peak/after comparisons. */
+export async function nodeFigures(nodes: HeraldNode[]): Promise<NodeFigures[]> {
+  return Promise.all(
+    nodes.map(async (n) => {
+      const f = n.figures();
+      return { fds: f.fds, rssMb: Math.round(f.rssKb / 102.4) / 10, heapMb: Math.round((await n.heapUsed()) / 104857.6) / 10 };
+    }),
+  );
+}
