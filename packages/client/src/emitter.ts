@@ -1,10 +1,7 @@
-/** A typed event map: event name → payload. */
-export type EventMap = { [name: string]: unknown };
-
 /** Subscribes `cb` to an event; returns the function that unsubscribes it. */
-export type On<M extends EventMap> = <K extends keyof M>(name: K, cb: (payload: M[K]) => void) => () => void;
+export type On<M> = <K extends keyof M>(name: K, cb: (payload: M[K]) => void) => () => void;
 
-export interface Emitter<M extends EventMap> {
+export interface Emitter<M> {
   on: On<M>;
   emit<K extends keyof M>(name: K, payload: M[K]): void;
 }
@@ -13,7 +10,8 @@ export interface Emitter<M extends EventMap> {
  * A minimal typed emitter. A throwing listener is reported asynchronously and does not stop the
  * others, so one broken UI callback cannot break the connection logic that emits.
  */
-export function createEmitter<M extends EventMap>(): Emitter<M> {
+/** `M` maps event names to payload types. */
+export function createEmitter<M>(): Emitter<M> {
   const map = new Map<keyof M, Set<(p: never) => void>>();
   return {
     on(name, cb) {

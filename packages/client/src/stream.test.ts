@@ -89,20 +89,21 @@ describe('createStream', () => {
   });
 
   it('reconnects at once with a fresh token from getToken after a 401', async () => {
-    let calls = 0;
+    const flags: boolean[] = [];
     const { srv, s, states } = await open(
       (req, res) => {
         if (req.headers.authorization !== 'Bearer new') return json(res, 401, { error: { code: 'token_expired', message: 'old' } });
         sseHead(res);
         res.write(READY());
       },
-      { getToken: async () => (++calls === 1 ? 'old' : 'new'), minDelayMs: 5000 },
+      { getToken: async (refresh) => (flags.push(refresh), refresh ? 'new' : 'old'), minDelayMs: 5000 },
     );
     // minDelayMs is 5 s: going live within the deadline proves the retry did not back off.
     await until(() => s.state === 'live', 4000, 'live with the new token');
     expect(srv.requests.map((r) => r.headers.authorization)).toEqual(['Bearer old', 'Bearer new']);
     expect(states.map((x) => x.newState)).toEqual(['connecting', 'reconnecting', 'live']);
     expect(states[1].reason).toBe('auth');
+    expect(flags).toEqual([false, true]);
   });
 
   it('honors the server retry as the minimum delay', async () => {

@@ -28,8 +28,11 @@ export interface StateEvent {
 
 type Listenable = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
-/** What `token` and `getToken` may give: a JWT, or nothing (cookie auth). */
-export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
+/**
+ * Gives the bearer token (a JWT), or nothing for cookie auth. `refresh` is true when the last
+ * token was refused (401/403): return a new one, or the same one to give up.
+ */
+export type TokenSource = (refresh: boolean) => string | null | undefined | Promise<string | null | undefined>;
 
 export interface StreamOptions {
   /** The full stream URL, query included (`…/v1/stream?topics=a,b`). */
@@ -42,7 +45,7 @@ export interface StreamOptions {
   fetch?: typeof fetch;
   /** A fixed bearer token. */
   token?: string;
-  /** Called for the first token and again after a 401/403: a new token reconnects at once. */
+  /** Called with `false` for the first token, with `true` after a 401/403: a new token reconnects at once. */
   getToken?: TokenSource;
   /** Default `same-origin`; `include` sends the `herald_token` cookie cross-origin. */
   credentials?: RequestCredentials;
@@ -177,7 +180,7 @@ export function createStream(options: StreamOptions): Stream {
     const code = body?.error?.code ?? `http_${res.status}`;
     const s = res.status;
     if (s === 401 || s === 403) {
-      const fresh = o.getToken && authTries++ < 3 ? await o.getToken() : undefined;
+      const fresh = o.getToken && authTries++ < 3 ? await o.getToken(true) : undefined;
       if (my !== gen) return;
       if (fresh && fresh !== token) {
         token = fresh;
@@ -205,7 +208,7 @@ export function createStream(options: StreamOptions): Stream {
     };
     watch(dead);
     try {
-      if (token === undefined && o.getToken) token = (await o.getToken()) ?? undefined;
+      if (token === undefined && o.getToken) token = (await o.getToken(false)) ?? undefined;
       if (my !== gen) return;
       const h: Record<string, string> = { accept: 'text/event-stream' };
       if (token) h.authorization = `Bearer ${token}`;

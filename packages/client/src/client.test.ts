@@ -1,0 +1,158 @@
+import type http from 'node:http';
+import type { Notification } from '@herald/protocol';
+import { HeraldError } from '@herald/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHerald, type Herald, type HeraldEvents } from './client.ts';
+import { createFakeLocks } from './fake-locks.ts';
+import { json, sseHead, startServer, until, type Seen, type TestServer } from './sse-test-server.ts';
+
+const note = (i: number): Notification => ({ id: `n${i}`, recipient: 'u1', title: `t${i}`, severity: 'info', createdAt: `2026-01-01T00:00:0${i}Z` });
+
+/** A fake Herald: inbox REST over an in-memory list, and a stream that pushes what `push` sends. */
+async function startHerald(opts: { buffered?: boolean } = {}) {
+  const items: Notification[] = [note(1)];
+  const streams = new Set<http.ServerResponse>();
+  let seq = 0;
+  const srv = await startServer((req: Seen, res) => {
+    const path = req.url.split('?')[0];
+    if (path === '/v1/stream') {
+      sseHead(res);
+      if (opts.buffered) return;
+      res.write(`retry: 50\n\nid: c.${seq}\nevent: ready\ndata: {"user":"u1","counts":{"unread":1,"unseen":1,"total":1},"heartbeatMs":15000,"topics":[],"resumed":false}\n\n`);
+      streams.add(res);
+      res.on('close', () => streams.delete(res));
+      return;
+    }
+    if (req.headers.authorization === 'Bearer stale') return json(res, 401, { error: { code: 'token_expired', message: 'expired' } });
+    if (path === '/v1/inbox') return json(res, 200, { items, nextCursor: null });
+    if (path === '/v1/inbox/counts') return json(res, 200, { unread: items.length, unseen: items.length, total: items.length });
+    if (path === '/v1/inbox/read') return json(res, 200, { changed: JSON.parse(req.body).ids.length });
+    if (path === '/v1/inbox/archive') return json(res, 404, { error: { code: 'not_found', message: 'no such item' } });
+    json(res, 404, { error: { code: 'not_found', message: 'Not found.' } });
+  });
+  return {
+    srv,
+    items,
+    push(event: string, data: unknown) {
+      const frame = `id: c.${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+      for (const s of streams) s.write(frame);
+    },
+    streams: () => streams.size,
+  };
+}
+
+let servers: TestServer[] = [];
+let clients: Herald[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.close();
+  clients = [];
+  for (const s of servers) await s.close();
+  servers = [];
+});
+
+function record(h: Herald) {
+  const got: { [K in keyof HeraldEvents]: HeraldEvents[K][] } = { notification: [], state: [], counts: [], change: [], topic: [], connection: [] };
+  for (const k of Object.keys(got) as (keyof HeraldEvents)[]) h.on(k, (p) => (got[k] as unknown[]).push(p));
+  return got;
+}
+
+const quiet = { window: null, document: null, navigator: null, minDelayMs: 20 };
+
+describe('createHerald', () => {
+  it('works in Node without sharing: loads the inbox, streams notifications, counts and topic events', async () => {
+    const hub = await startHerald();
+    servers.push(hub.srv);
+    const h = createHerald({ url: hub.srv.url + '/', token: 'tok', topics: ['orders.42', 'news'], share: false, stream: quiet });
+    clients.push(h);
+    const got = record(h);
+    h.connect();
+    await until(() => h.state === 'live' && h.inbox.snapshot.loaded);
+    expect(h.leader).toBe(true);
+    const stream = hub.srv.requests.find((r) => r.url.startsWith('/v1/stream'))!;
+    expect(stream.url).toBe('/v1/stream?topics=orders.42,news');
+    expect(hub.srv.requests.every((r) => r.headers.authorization === 'Bearer tok')).toBe(true);
+    expect(h.inbox.snapshot.counts).toEqual({ unread: 1, unseen: 1, total: 1 });
+
+    hub.push('notification', note(2));
+    hub.push('counts', { unread: 2, unseen: 2, total: 2 });
+    hub.push('order.updated', { topic: 'orders.42', data: { status: 'shipped' }, at: 'T' });
+    hub.push('message', { topic: 'news', data: 'hello', at: 'T2' });
+    await until(() => got.topic.length === 2);
+    expect(got.notification.map((n) => n.id)).toEqual(['n2']);
+    expect(h.inbox.snapshot.items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(h.inbox.snapshot.counts.unread).toBe(2);
+    expect(got.topic).toEqual([
+      { topic: 'orders.42', data: { status: 'shipped' }, at: 'T', event: 'order.updated', id: 'c.3' },
+      { topic: 'news', data: 'hello', at: 'T2', event: 'message', id: 'c.4' },
+    ]);
+    expect(got.connection.map((s) => s.newState)).toEqual(['connecting', 'live']);
+  });
+
+  it('sends inbox actions over REST and refreshes a refused token once', async () => {
+    const hub = await startHerald();
+    servers.push(hub.srv);
+    const asked: boolean[] = [];
+    const h = createHerald({
+      url: hub.srv.url,
+      getToken: (refresh) => (asked.push(refresh), refresh ? 'fresh' : 'stale'),
+      share: false,
+      autoLoad: false,
+      stream: quiet,
+    });
+    clients.push(h);
+    expect(await h.inbox.markRead(['n1'])).toBe(1);
+    const post = hub.srv.requests.filter((r) => r.url === '/v1/inbox/read');
+    expect(post.map((r) => r.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(JSON.parse(post[1].body)).toEqual({ ids: ['n1'] });
+    expect(post[1].headers['content-type']).toBe('application/json');
+    expect(asked).toEqual([false, true]);
+  });
+
+  it('rejects with a typed HeraldError carrying the server code', async () => {
+    const hub = await startHerald();
+    servers.push(hub.srv);
+    const h = createHerald({ url: hub.srv.url, token: 't', share: false, autoLoad: false, stream: quiet });
+    clients.push(h);
+    const err = await h.inbox.archive(['nope']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HeraldError);
+    expect((err as HeraldError).code).toBe('not_found');
+    expect((err as HeraldError).message).toBe('no such item');
+  });
+
+  it('polls the inbox while a proxy buffers the stream, announcing new items', async () => {
+    const hub = await startHerald({ buffered: true });
+    servers.push(hub.srv);
+    const h = createHerald({ url: hub.srv.url, token: 't', share: false, pollMs: 100, stream: { ...quiet, heartbeatMs: 100, probeMs: 60_000 } });
+    clients.push(h);
+    const got = record(h);
+    h.connect();
+    await until(() => h.state === 'polling', 10_000, 'polling');
+    hub.items.unshift(note(2));
+    await until(() => got.notification.length === 1, 10_000, 'a polled notification');
+    expect(got.notification[0].id).toBe('n2');
+    expect(h.inbox.snapshot.items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(got.connection.at(-1)).toMatchObject({ newState: 'polling', reason: 'buffered' });
+  });
+
+  it('shares one stream between two tabs and delivers to both', async () => {
+    const hub = await startHerald();
+    servers.push(hub.srv);
+    const locks = createFakeLocks();
+    const opts = { url: hub.srv.url, token: 't', locks, share: true, shareKey: `client-test-${process.pid}`, storage: null, stream: quiet };
+    const a = createHerald(opts);
+    const b = createHerald(opts);
+    clients.push(a, b);
+    const ga = record(a);
+    const gb = record(b);
+    a.connect();
+    await until(() => a.state === 'live' && a.leader);
+    b.connect();
+    await until(() => b.state === 'live' && b.inbox.snapshot.loaded);
+    expect(b.leader).toBe(false);
+    hub.push('notification', note(3));
+    await until(() => gb.notification.length === 1 && ga.notification.length === 1);
+    expect(b.inbox.snapshot.items.map((n) => n.id)).toEqual(['n3', 'n1']);
+    expect(hub.streams()).toBe(1);
+  });
+});
