@@ -126,7 +126,8 @@ export class Connection {
     this.enqueue(text);
   }
 
-  private refreshPrefix(): void {
+  /** Rebuilds the cached `id:` prefix; call after assigning `userSeq` directly (the start point). */
+  refreshPrefix(): void {
     this.idPrefix = `id: ${this.epoch}.${this.userSeq.toString(36)}.`;
   }
 

@@ -183,6 +183,7 @@ export class Hub implements ConnectionHost {
       const start = decideStart(input.cursor, this.store.epoch, userPos, topicPos);
       conn.userSeq = start.userSeq;
       conn.topicSeq = start.topicSeq;
+      conn.refreshPrefix(); // else the ready and topic ids carry user seq 0 and a resume replays history
       if (conn.closed) return conn;
       this.wheel.add(conn);
       const counts = await this.counts(input.user);
