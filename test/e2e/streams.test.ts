@@ -80,6 +80,8 @@ describe('resume', () => {
       const second =
         via === 'header' ? await stream(user, { lastEventId: cursor }) : await stream(user, { query: `?lastEventId=${encodeURIComponent(cursor)}` });
       expect(second.named<{ resumed: boolean }>('ready')[0]!.resumed).toBe(true);
+      // The ready event's id is where the stream starts: the cursor it resumed from.
+      expect(second.events[0]!.id).toBe(cursor);
       await second.waitForCount('notification', 4);
       const live = await pub.publishOne(user, 'live');
       await second.waitForCount('notification', 5);
@@ -90,6 +92,34 @@ describe('resume', () => {
       expect(new Set(cursors).size).toBe(cursors.length);
     });
   }
+
+  it('every id is a resumable cursor, the ready id and topic event ids included, on a user with history', async () => {
+    const user = 'hist';
+    const token = await signToken(user, { topics: ['news'] });
+    const old = [await pub.publishOne(user, 'old 1'), await pub.publishOne(user, 'old 2')];
+    const s1 = await openSse(`${herald.url}/v1/stream?topics=news`, { token });
+    open.push(s1);
+    await s1.waitForCount('ready', 1);
+    const readyId = s1.lastEventId;
+    expect((await pub.topic('news', { event: 'headline', data: { n: 1 } })).status).toBe(202);
+    await s1.waitForCount('headline', 1);
+    const topicId = s1.lastEventId;
+    s1.close();
+    const after = await pub.publishOne(user, 'new');
+
+    // Resuming from either id replays only what came after it, never the history before the stream.
+    for (const cursor of [readyId, topicId]) {
+      const s = await openSse(`${herald.url}/v1/stream?topics=news`, { token, lastEventId: cursor });
+      open.push(s);
+      await s.waitForCount('notification', 1);
+      const marker = await pub.topic('news', { event: 'marker', data: {} });
+      expect(marker.status).toBe(202);
+      await s.waitForCount('marker', 1);
+      expect(ids(s)).toEqual([after]);
+      expect(ids(s)).not.toContain(old[0]);
+      s.close();
+    }
+  });
 
   it('a cursor from another epoch gets an explicit reset, then live events', async () => {
     const s0 = await stream('eve');
