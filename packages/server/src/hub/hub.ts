@@ -83,6 +83,7 @@ export class Hub implements ConnectionHost {
   async start(): Promise<void> {
     await this.o.bus.start({ message: (m) => this.onBusMessage(m), resync: () => this.resyncAll() });
     this.wheel.start();
+    this.store.trim(this.o.retention, this.o.clock()).catch((e) => this.o.onError(e, 'trim')); // a restart applies a lowered retention at once
     this.trimTimer = setInterval(() => {
       this.store.trim(this.o.retention, this.o.clock()).catch((e) => this.o.onError(e, 'trim'));
     }, this.o.trimEveryMs);
