@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCors } from './cors.ts';
-import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.ts';
 import type { AppOptions } from './options.ts';
 import { requestSerializer } from './redact.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -33,6 +33,7 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     keepAliveTimeout: o.idleTimeoutMs,
     requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
     // Node checks the headers timeout only every `connectionsCheckingInterval` (30 s by default),
     // which would let a slowloris client hold a socket for ~30 s whatever the timeout says.
     http: { connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs) },

@@ -12,6 +12,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+  // Router errors (a malformed percent-escape, an over-long path parameter), via frameworkErrors.
+  FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'bad_request',
 };
 
 /** Maps any thrown value to a HeraldError. */
@@ -39,6 +42,14 @@ export function errorHandler(this: unknown, err: unknown, req: FastifyRequest, r
   const he = toHeraldError(err);
   if (he.status >= 500) req.log.error({ err: he.cause ?? err }, 'request failed');
   sendError(reply, he);
+}
+
+/**
+ * Fastify answers router errors itself, in its own body shape and with 414 for a long parameter,
+ * unless `frameworkErrors` is set: this keeps them in the documented `{"error":{…}}` form.
+ */
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  sendError(reply, toHeraldError(err));
 }
 
 export function notFoundHandler(_req: FastifyRequest, reply: FastifyReply): void {

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Sink } from '../hub/sink.ts';
+import { detachSocket } from './detach-socket.ts';
 
 /** Headers every stream gets at once (DESIGN §3; X-Accel-Buffering disables nginx buffering). */
 const BASE_HEAD =
@@ -30,6 +31,7 @@ export function openRawSse(req: FastifyRequest, reply: FastifyReply, onClose: ()
   socket.setTimeout(0);
   socket.setKeepAlive(true, 60_000);
   socket.write(head + '\r\n');
+  detachSocket(socket, reply.raw);
   socket.once('close', onClose);
   // A reset from the client is an ordinary way for a stream to end, not an error to report.
   socket.on('error', () => {});

@@ -34,21 +34,19 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
       const header = req.headers['last-event-id'];
       const cursor = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
 
-      let conn: Connection | undefined;
-      let gone = false;
-      conn = await o.hub.openStream({
-        user: principal.user,
-        topics,
-        cursor,
-        expiresAt: principal.expiresAt,
-        ip: req.ip,
-        open: () =>
-          openRawSse(req, reply, () => {
-            gone = true;
-            conn?.close('client');
-          }),
-      });
-      if (gone) conn.close('client');
+      // The socket's close listener must not share a closure with req and reply: it would keep
+      // the whole HTTP exchange alive for the life of the stream (see detach-socket.ts).
+      const link = new StreamLink();
+      link.attach(
+        await o.hub.openStream({
+          user: principal.user,
+          topics,
+          cursor,
+          expiresAt: principal.expiresAt,
+          ip: req.ip,
+          open: () => openRawSse(req, reply, link.onClose),
+        }),
+      );
     },
   );
 }
@@ -60,4 +58,20 @@ function parseTopics(text: string | undefined, max: number): string[] {
   const bad = topics.find((t) => !isTopic(t));
   if (bad !== undefined) throw new HeraldError('invalid_topic', 'A topic is 1..200 of [A-Za-z0-9_-] segments joined by . : or /.');
   return topics;
+}
+
+/** Ties a socket's close to its connection, whichever of the two comes first. */
+class StreamLink {
+  private conn: Connection | undefined;
+  private gone = false;
+
+  readonly onClose = (): void => {
+    this.gone = true;
+    this.conn?.close('client');
+  };
+
+  attach(conn: Connection): void {
+    this.conn = conn;
+    if (this.gone) conn.close('client');
+  }
 }
