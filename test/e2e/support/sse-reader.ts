@@ -21,6 +21,8 @@ export interface SseStream {
   readonly comments: number;
   /** The last event ID seen (what a browser would send as Last-Event-ID). */
   readonly lastEventId: string;
+  /** The error body, for a non-200 answer. */
+  readonly errorText: string | undefined;
   /** Resolves when the body ends or fails (server close, reset, abort). */
   readonly ended: Promise<void>;
   readonly isEnded: boolean;
@@ -43,7 +45,7 @@ export interface OpenSseOptions {
  * Opens a stream. Resolves once the response head arrived; for a non-200 status the body is
  * read as text into `errorText` and no events are parsed.
  */
-export async function openSse(url: string, o: OpenSseOptions = {}): Promise<SseStream & { errorText?: string }> {
+export async function openSse(url: string, o: OpenSseOptions = {}): Promise<SseStream> {
   const abort = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream', ...o.headers };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
