@@ -109,8 +109,21 @@ export async function openFleet(options) {
     pids: children.map((c) => c.pid),
     stats,
     waitFor,
-    /** Waits until `count` (default all) streams are live. */
-    waitLive: (timeoutMs, count = o.n) => waitFor((s) => s.live >= count, timeoutMs),
+    /**
+     * Waits until `count` (default all) streams are live, or until no stream has come up for
+     * `stallMs`, or `timeoutMs` in all: a slow but progressing server is waited for.
+     */
+    async waitLive(timeoutMs, count = o.n, stallMs = 10_000) {
+      let best = -1;
+      let progressAt = Date.now();
+      return waitFor((s) => {
+        if (s.live > best) {
+          best = s.live;
+          progressAt = Date.now();
+        }
+        return s.live >= count || s.live + s.failed >= count || Date.now() - progressAt > stallMs;
+      }, timeoutMs, 200);
+    },
     /** Drops every stream with RST, remembering each stream's last event id. */
     drop: () => Promise.all(children.map((c) => call(c, { cmd: 'drop' }))),
     /** Reconnects every stream with Last-Event-ID; `caughtUp` counts those with ≥ minMarks deliveries. */

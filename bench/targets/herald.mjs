@@ -29,12 +29,14 @@ function get(url) {
   });
 }
 
-/** Sums a Prometheus gauge over all its series (all workers, if they are merged). */
-function metric(text, name) {
+/** Sums a Prometheus gauge whose name ends with `suffix` (prefixes vary) over all its series. */
+function metric(text, suffix) {
   let sum = 0;
   let seen = false;
   for (const line of text.split('\n')) {
-    if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) {
+    if (line.startsWith('#')) continue;
+    const name = line.split(/[ {]/, 1)[0];
+    if (name.endsWith(suffix)) {
       sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       seen = true;
     }

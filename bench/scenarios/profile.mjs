@@ -1,0 +1,67 @@
+/**
+ * Not a measurement: a CPU profile of Herald (`--cpu-prof`) during broadcast fan-out at N = 10k,
+ * 60 B events, summarised as the functions with the most self time.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAll, stopAll, connect } from '../lib/session.mjs';
+import { saturate } from '../lib/broadcast.mjs';
+import { fmtCount } from '../lib/stats.mjs';
+
+export const id = 'profile';
+export const title = 'What the profile says';
+
+/** Self time per function (name, file:line) from a .cpuprofile, largest first. */
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    self.set(id, (self.get(id) ?? 0) + dt);
+  });
+  const agg = new Map();
+  let total = 0;
+  for (const [id, us] of self) {
+    const cf = byId.get(id).callFrame;
+    const file = cf.url.replace(/^file:\/\//, '').replace(/^.*\/(node_modules|packages)\//, '$1/');
+    const key = `${cf.functionName || '(anonymous)'} ${file ? `${file}:${cf.lineNumber + 1}` : ''}`.trim();
+    agg.set(key, (agg.get(key) ?? 0) + us);
+    total += us;
+  }
+  return { total, top: [...agg.entries()].sort((a, b) => b[1] - a[1]) };
+}
+
+export async function run(ctx) {
+  if (!ctx.targets.includes('herald')) return { data: {}, tables: [] };
+  const dir = mkdtempSync(join(tmpdir(), 'herald-prof-'));
+  const n = ctx.quick ? 2000 : 10_000;
+  const [target] = await startAll(ctx, ['herald'], { herald: { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } });
+  let r;
+  try {
+    const fleet = await connect(ctx, target, n);
+    try {
+      r = await saturate({ target, fleet, size: 60, windowMs: ctx.quick ? 2000 : 5000, warmupMs: 500 });
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await stopAll([target]);
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (!files.length) {
+    rmSync(dir, { recursive: true, force: true });
+    return { data: {}, tables: [], notes: ['No .cpuprofile was written (the server must exit through process.exit or normally).'] };
+  }
+  const { total, top } = selfTimes(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')));
+  rmSync(dir, { recursive: true, force: true });
+  const rows = top.slice(0, 20).map(([k, us]) => [k, `${(us / 1000).toFixed(0)} ms`, `${((100 * us) / total).toFixed(1)} %`]);
+  return {
+    data: { n, deliveriesPerSec: r.deliveriesPerSec, totalMs: total / 1000, top: top.slice(0, 40) },
+    tables: [{
+      title: `Top self time in Herald during fan-out (N = ${n}, 60 B, ${fmtCount(r.deliveriesPerSec)} deliveries/s while profiling; whole process lifetime)`,
+      columns: ['function', 'self time', 'share'],
+      rows,
+    }],
+  };
+}
