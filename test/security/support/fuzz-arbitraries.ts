@@ -34,12 +34,12 @@ export const publishBody: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.record(
     {
       recipients: fc.oneof(fc.array(idLike, { minLength: 0, maxLength: 6 }), fc.constant(['alice']), hostileJson),
-      title: fc.oneof({ weight: 12, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) }, { weight: 1, arbitrary: huge }, { weight: 1, arbitrary: hostileJson }),
+      title: fc.oneof({ weight: 30, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) }, { weight: 1, arbitrary: huge }, { weight: 1, arbitrary: hostileJson }),
       body: fc.oneof(fc.string({ maxLength: 100 }), hostileJson),
       severity: fc.oneof(fc.constantFrom('info', 'success', 'warning', 'critical'), nasty, hostileJson),
       category: fc.oneof(idLike, hostileJson),
       url: fc.oneof(fc.webUrl(), nasty),
-      data: fc.oneof({ weight: 6, arbitrary: fc.object({ maxDepth: 2, maxKeys: 4 }) }, { weight: 3, arbitrary: hostileJson }, { weight: 1, arbitrary: huge.map((s) => ({ s })) }),
+      data: fc.oneof({ weight: 12, arbitrary: fc.object({ maxDepth: 2, maxKeys: 4 }) }, { weight: 6, arbitrary: hostileJson }, { weight: 1, arbitrary: huge.map((s) => ({ s })) }),
       dedupeKey: idLike,
       expiresAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nasty, fc.constantFrom('2999-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z')),
       constructor: hostileJson,
