@@ -59,24 +59,25 @@ export interface FloodReport {
 }
 
 /**
- * For `durationMs`: `concurrency` loops each opening a TCP connection and closing it at once
- * (every other one after sending a request), up to `maxConnections`; plus stream opens with
- * the given tokens, each closed as soon as its head arrives.
+ * `concurrency` loops each opening a TCP connection and closing it at once (every other one
+ * after sending a request) until `connections` were opened, plus 10 loops opening `streams`
+ * streams with the given tokens, each closed as soon as its head arrives. Stops early at
+ * `maxDurationMs` (a loaded box may not get through the counts).
  */
 export async function connectionFlood(o: {
   host: string;
   port: number;
-  durationMs: number;
+  maxDurationMs: number;
   concurrency: number;
-  maxConnections: number;
-  maxStreams: number;
+  connections: number;
+  streams: number;
   streamHeaders: () => Record<string, string>;
   localAddress?: string;
 }): Promise<FloodReport> {
   const report: FloodReport = { connections: 0, streamOpens: 0, streamStatuses: {} };
-  const end = Date.now() + o.durationMs;
+  const end = Date.now() + o.maxDurationMs;
   const churn = async () => {
-    while (Date.now() < end && report.connections < o.maxConnections) {
+    while (Date.now() < end && report.connections < o.connections) {
       report.connections++;
       const withRequest = report.connections % 2 === 0;
       await new Promise<void>((resolve) => {
@@ -92,7 +93,7 @@ export async function connectionFlood(o: {
     }
   };
   const streams = async () => {
-    while (Date.now() < end && report.streamOpens < o.maxStreams) {
+    while (Date.now() < end && report.streamOpens < o.streams) {
       report.streamOpens++;
       const status = await new Promise<string>((resolve) => {
         const req = http.get({ host: o.host, port: o.port, path: '/v1/stream', headers: o.streamHeaders(), localAddress: o.localAddress, agent: false }, (res) => {
