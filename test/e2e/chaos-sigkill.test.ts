@@ -12,8 +12,8 @@ import { sleep, waitFor } from './support/wait.ts';
 
 afterAll(cleanup);
 
-const TOTAL = 120;
-const KILL_AFTER = 40;
+const TOTAL = 80;
+const KILL_AFTER = 30;
 
 describe('SIGKILL of the server while publishing and streaming', () => {
   it('every acknowledged notification arrives exactly once and in order after restart and resume', { timeout: 180_000 }, async () => {

@@ -10,10 +10,17 @@ import { waitFor } from './support/wait.ts';
 
 const run = promisify(execFile);
 let herald: HeraldProcess;
+/** Each CLI start costs seconds on a loaded box: the offline `keys create` runs overlap the rest. */
+let keys: Promise<{ code: number; stdout: string; stderr: string }[]>;
 
 beforeAll(async () => {
   herald = await startHerald({ dev: true });
-});
+  keys = Promise.all([
+    herald_(['keys', 'create', '--scopes', 'publish+admin']),
+    herald_(['keys', 'create']),
+    herald_(['keys', 'create', '--scopes', 'root']),
+  ]);
+}, 120_000);
 afterAll(cleanup);
 
 /** Runs a CLI command to its end; never throws, so exit codes can be asserted. */
@@ -63,11 +70,7 @@ describe('herald CLI', () => {
   });
 
   it('keys create prints a new key and its HERALD_API_KEYS entry', { timeout: 90_000 }, async () => {
-    const [a, b, bad] = await Promise.all([
-      herald_(['keys', 'create', '--scopes', 'publish+admin']),
-      herald_(['keys', 'create']),
-      herald_(['keys', 'create', '--scopes', 'root']),
-    ]);
+    const [a, b, bad] = await keys;
     expect([a.code, b.code]).toEqual([0, 0]);
     const key = a.stdout.trim();
     expect(key).toMatch(/^\S{16,}$/);

@@ -14,7 +14,7 @@ const open: SseStream[] = [];
 beforeAll(async () => {
   herald = await startHerald();
   pub = publisher(herald.url);
-});
+}, 120_000);
 afterAll(async () => {
   for (const s of open) s.close();
   await cleanup();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   herald = await startHerald({ dev: true });
   apiKey = /API key \(publish\+admin\): (\S+)/.exec(herald.output())?.[1] ?? '';
   token = /Token for user "alice" \(24 h\): (\S+)/.exec(herald.output())?.[1] ?? '';
-});
+}, 120_000);
 afterAll(cleanup);
 
 function median(xs: number[]): number {

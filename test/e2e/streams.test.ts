@@ -16,7 +16,7 @@ const open: { close(): void }[] = [];
 beforeAll(async () => {
   herald = await startHerald({ env: { HERALD_HEARTBEAT_MS: '1000' } });
   pub = publisher(herald.url);
-});
+}, 120_000);
 afterAll(async () => {
   for (const s of open) s.close();
   await cleanup();

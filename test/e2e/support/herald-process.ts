@@ -27,7 +27,7 @@ export interface HeraldOptions {
   port?: number;
   /** Start with no secrets at all: dev mode generates and prints them. */
   dev?: boolean;
-  /** Start-up deadline. Default 60 s: tsx compiles on a loaded box. */
+  /** Start-up deadline. Default 90 s: tsx compiles on a loaded box. */
   startTimeoutMs?: number;
 }
 
@@ -109,7 +109,7 @@ export async function startHerald(o: HeraldOptions = {}): Promise<HeraldProcess>
       if (m && (!o.dev || /curl -X POST/.test(out))) return m[1]!;
       return undefined;
     },
-    { timeoutMs: o.startTimeoutMs ?? 60_000, intervalMs: 25 },
+    { timeoutMs: o.startTimeoutMs ?? 90_000, intervalMs: 25 },
   ).catch((err) => {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- output ---\n${out}`);
