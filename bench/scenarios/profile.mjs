@@ -32,6 +32,32 @@ export function selfTimes(profile) {
   return { total, top: [...agg.entries()].sort((a, b) => b[1] - a[1]) };
 }
 
+/** Coarse buckets so the table reads as a story: where does the server's CPU go? */
+const CATEGORIES = [
+  ['idle', /^\(idle\)/],
+  ['garbage collection', /garbage collector/],
+  ['socket writes (libuv/net/stream)', /writev|writeBuffer|writeUtf8String|writeLatin1String|node:net|node:internal\/stream|_write|Writable/],
+  ['crypto (JWT verification)', /crypto|jose/],
+  ['SQLite store', /sqlite/],
+  ['module loading and compilation (start-up)', /esm|modules\/cjs|compile|source_map|readFileUtf8|bootstrap|tsx|esbuild/],
+  ['HTTP parsing and Fastify', /fastify|_http_|llhttp|parserOnHeaders|find-my-way|avvio/],
+  ['logging (pino)', /pino/],
+  ['Herald hub/http code', /packages\/server/],
+];
+
+/** Shares of non-idle self time per category, largest first. */
+export function categorize(top) {
+  const sums = new Map();
+  let busy = 0;
+  for (const [key, us] of top) {
+    const cat = CATEGORIES.find(([, re]) => re.test(key))?.[0] ?? 'other';
+    if (cat === 'idle') continue;
+    busy += us;
+    sums.set(cat, (sums.get(cat) ?? 0) + us);
+  }
+  return [...sums.entries()].sort((a, b) => b[1] - a[1]).map(([cat, us]) => [cat, us / busy]);
+}
+
 export async function run(ctx) {
   if (!ctx.targets.includes('herald')) return { data: {}, tables: [] };
   const dir = mkdtempSync(join(tmpdir(), 'herald-prof-'));
@@ -56,8 +82,10 @@ export async function run(ctx) {
   const { total, top } = selfTimes(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')));
   rmSync(dir, { recursive: true, force: true });
   const rows = top.slice(0, 20).map(([k, us]) => [k, `${(us / 1000).toFixed(0)} ms`, `${((100 * us) / total).toFixed(1)} %`]);
+  const cats = categorize(top);
   return {
-    data: { n, deliveriesPerSec: r.deliveriesPerSec, totalMs: total / 1000, top: top.slice(0, 40) },
+    notes: [`Busy time by category: ${cats.map(([c, f]) => `${c} ${(100 * f).toFixed(0)} %`).join(', ')}.`],
+    data: { n, deliveriesPerSec: r.deliveriesPerSec, totalMs: total / 1000, top: top.slice(0, 40), categories: cats },
     tables: [{
       title: `Top self time in Herald during fan-out (N = ${n}, 60 B, ${fmtCount(r.deliveriesPerSec)} deliveries/s while profiling; whole process lifetime)`,
       columns: ['function', 'self time', 'share'],
