@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appShell } from './fixtures/app-shell.ts';
 import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
 import { startHerald, type HeraldServer } from './support/herald-server.ts';
@@ -40,6 +40,9 @@ const plainPage = (dark = false) => appShell({
 const PLAIN = plainPage();
 const REACT = appShell({ title: 'React page', bell: '<span id="bell-slot"></span>', script: '<script type="module" src="/react.js"></script>' });
 
+/** Browser tests open many tabs and restart servers on a loaded CI box: generous per-test time. */
+const TEST_MS = 120_000;
+
 const VARIANTS = [
   { name: 'plain HTML <herald-bell>', path: '/plain.html' },
   { name: 'React <NotificationBell>', path: '/react.html' },
@@ -58,6 +61,17 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
     pages = await serveFiles({ '/plain.html': PLAIN, '/plain-dark.html': plainPage(true), '/react.html': REACT, '/react.js': reactJs });
     [herald, browser] = await Promise.all([startHerald({ HERALD_CORS_ORIGINS: pages.url }), launchChromium()]);
   });
+  // Contexts close here, not at the end of each test, so a failing test leaks no tabs (and no
+  // streams) into the next one's connection count.
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => {})));
+  });
+  const newContext = async (options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> => {
+    const c = await browser.newContext(options);
+    contexts.push(c);
+    return c;
+  };
   afterAll(async () => {
     await browser?.close();
     await herald?.dispose();
@@ -80,7 +94,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
 
   describe.each(VARIANTS)('$name', ({ path }) => {
     it('shows a new notification on the badge within a second, with a toast', async () => {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+      const context = await newContext({ viewport: { width: 1100, height: 720 } });
       const user = newUser('badge');
       const page = await openTab(context, path, user);
       expect(await badge(page)).toBe('');
@@ -93,11 +107,10 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       // Within 1 s of the publish (the poll loop adds up to 50 ms; CI boxes are loaded, so the
       // bound is the brief's 1 s plus that granularity).
       expect(latency).toBeLessThan(1_100);
-      await context.close();
-    });
+    }, TEST_MS);
 
     it('marks read in one tab and updates the other tab’s badge', async () => {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+      const context = await newContext({ viewport: { width: 1100, height: 720 } });
       const user = newUser('sync');
       await herald.publish({ recipients: [user], title: 'One', severity: 'info' });
       await herald.publish({ recipients: [user], title: 'Two', severity: 'warning' });
@@ -111,29 +124,31 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       await waitFor('tab 2 badge at 1', async () => (await badge(tab2)) === '1', 10_000);
       await tab1.locator('herald-bell [data-act=mark-all]').click();
       await waitFor('tab 2 badge cleared', async () => (await badge(tab2)) === '', 10_000);
-      await context.close();
-    });
+    }, TEST_MS);
 
     it('keeps seven tabs live over HTTP/1.1 on one server stream, and survives closing the leader', async () => {
-      const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+      const context = await newContext({ viewport: { width: 900, height: 600 } });
       const user = newUser('seven');
       const tabs: Page[] = [];
       for (let i = 0; i < 7; i++) tabs.push(await openTab(context, path, user));
       await herald.publish({ recipients: [user], title: 'To all seven', severity: 'info' });
-      await waitFor('all seven badges', async () => (await Promise.all(tabs.map(badge))).every((b) => b === '1'), 15_000);
+      const badges = (list: Page[]) => () => Promise.all(list.map(badge));
+      const states = (list: Page[]) => () => Promise.all(list.map(bellState));
+      await waitFor('all seven badges', async () => (await badges(tabs)()).every((b) => b === '1'), 15_000, badges(tabs));
       // One browser, one stream: the leader tab holds it and relays to the others.
-      await waitFor('one connection on the server', async () => (await herald.stats()).connections === 1, 10_000);
+      // Counted per user, so a stream of an earlier test still closing cannot blur the count.
+      const connections = () => herald.streams(user);
+      await waitFor('one connection on the server', async () => (await connections()) === 1, 10_000, connections);
 
       await tabs[0].close();
       const rest = tabs.slice(1);
       await herald.publish({ recipients: [user], title: 'After the leader left', severity: 'info' });
-      await waitFor('six badges at 2', async () => (await Promise.all(rest.map(badge))).every((b) => b === '2'), 15_000);
-      await waitFor('still one connection', async () => (await herald.stats()).connections === 1, 10_000);
-      await context.close();
-    });
+      await waitFor('six badges at 2', async () => (await badges(rest)()).every((b) => b === '2'), 15_000, async () => ({ badges: await badges(rest)(), states: await states(rest)() }));
+      await waitFor('still one connection', async () => (await connections()) === 1, 10_000, connections);
+    }, TEST_MS);
 
     it('shows reconnecting while the server restarts, then every notification exactly once', async () => {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+      const context = await newContext({ viewport: { width: 1100, height: 720 } });
       const user = newUser('restart');
       const page = await openTab(context, path, user);
       await herald.publish({ recipients: [user], title: 'Before restart', severity: 'info' });
@@ -145,8 +160,9 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       await herald.start();
       const titles = ['During 1', 'During 2', 'During 3'];
       for (const title of titles) await herald.publish({ recipients: [user], title, severity: 'warning' });
-      await waitFor('live again', async () => (await bellState(page)) === 'live', 30_000);
-      await waitFor('badge 4', async () => (await badge(page)) === '4', 15_000);
+      await waitFor('live again', async () => (await bellState(page)) === 'live', 30_000, () => bellState(page));
+      const items = () => page.evaluate(() => document.querySelector('herald-bell')!.client!.inbox.snapshot.items.map((n) => n.title));
+      await waitFor('badge 4', async () => (await badge(page)) === '4', 15_000, async () => ({ badge: await badge(page), items: await items() }));
 
       await page.evaluate(() => document.querySelector('herald-bell')!.addEventListener('herald-select', (e) => e.preventDefault()));
       await page.locator('herald-bell .bell').click();
@@ -156,12 +172,11 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       // Toasts also saw each live notification once.
       const toasted = await page.locator('herald-bell .toast .title').allTextContents();
       expect(new Set(toasted).size).toBe(toasted.length);
-      await context.close();
-    });
+    }, TEST_MS);
   });
 
   it('renders the README screenshots (closed with badge, open, toast, dark) and the demo page', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: 2 });
+    const context = await newContext({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: 2 });
     const user = newUser('shots');
     for (const n of SAMPLES) await herald.publish({ recipients: [user], ...n });
     const page = await openTab(context, '/plain.html', user);
@@ -192,10 +207,9 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
     await dark.mouse.move(0, 700);
     await dark.waitForTimeout(400);
     await dark.screenshot({ path: `${SCREENSHOTS}bell-dark.png`, clip: { x: 660, y: 0, width: 440, height: 640 } });
-    await context.close();
 
     // The demo page (dev mode): pick a user, send a critical test notification, see it arrive.
-    const demoContext = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+    const demoContext = await newContext({ viewport: { width: 1100, height: 820 } });
     const demo = await demoContext.newPage();
     await demo.goto(`${herald.url}/?user=carol&theme=light`);
     await waitFor('demo bell live', async () => (await bellState(demo)) === 'live', 20_000);
@@ -205,6 +219,5 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
     await waitFor('demo badge', async () => Number(await badge(demo)) >= 2, 10_000);
     await demo.waitForTimeout(500);
     await demo.screenshot({ path: `${SCREENSHOTS}demo.png` });
-    await demoContext.close();
-  });
+  }, TEST_MS);
 });

@@ -5,6 +5,7 @@
  */
 import { createElement, useEffect, useState, type ReactNode } from 'react';
 import { createHerald } from '@herald/client';
+import { tokenSubject } from '@herald/ui';
 import { HeraldContext, type HeraldClientLike } from './context.ts';
 
 export interface HeraldProviderProps {
@@ -32,12 +33,16 @@ export function HeraldProvider(props: HeraldProviderProps): ReactNode {
 
   useEffect(() => {
     if (given || !url) return;
-    const client = createHerald({
+    const herald = createHerald({
       url,
       token,
       getToken: hasGetToken ? () => tokenRef.current!() : undefined,
       topics: topicsKey ? topicsKey.split(',') : undefined,
-    }) as unknown as HeraldClientLike;
+      // Tabs share one connection per user: two users in one browser must not share a stream.
+      shareKey: token ? `herald:${url}|${topicsKey}|${tokenSubject(token) ?? token.slice(-16)}` : undefined,
+    });
+    herald.connect();
+    const client: HeraldClientLike = herald;
     setCreated(client);
     return () => {
       client.close();

@@ -15,7 +15,7 @@ import { moveFocus, renderPanel } from './panel-view.ts';
 import type { ConnectionState, HeraldSource } from './source.ts';
 import { STYLES } from './styles.ts';
 import { ToastStack } from './toast-stack.ts';
-import { parseTopics, tokenFromUrl } from './token.ts';
+import { parseTopics, tokenFromUrl, tokenSubject } from './token.ts';
 
 /** What the bell passes to the factory that creates its own source. */
 export interface BellConnectOptions {
@@ -23,6 +23,11 @@ export interface BellConnectOptions {
   token?: string;
   getToken?: () => Promise<string>;
   topics: string[];
+  /**
+   * Tabs with the same key share one connection: Herald's URL, the topics and who the user is
+   * (the token's `sub`, or the token URL), so two users in one browser never share a stream.
+   */
+  shareKey: string;
 }
 
 export type SourceFactory = (options: BellConnectOptions) => HeraldSource;
@@ -197,7 +202,9 @@ export class HeraldBell extends Base {
     const token = this.getAttribute('token') ?? undefined;
     const tokenUrl = this.getAttribute('token-url');
     const getToken = this.#tokenProvider ?? (tokenUrl ? tokenFromUrl(tokenUrl) : undefined);
-    return factory({ url, token, getToken, topics: parseTopics(this.getAttribute('topics')) });
+    const topics = parseTopics(this.getAttribute('topics'));
+    const who = (token && tokenSubject(token)) ?? tokenUrl ?? 'provider';
+    return factory({ url, token, getToken, topics, shareKey: `herald:${url}|${topics.join(',')}|${who}` });
   }
 
   async #load(): Promise<void> {

@@ -6,6 +6,11 @@ import { createHerald } from '@herald/client';
 import { defineHeraldBell } from './define.ts';
 import type { HeraldSource } from './source.ts';
 
-defineHeraldBell((o) => createHerald({ url: o.url, token: o.token, getToken: o.getToken, topics: o.topics.length ? o.topics : undefined }) as HeraldSource);
+defineHeraldBell((o) => {
+  const client = createHerald({ url: o.url, token: o.token, getToken: o.getToken, topics: o.topics.length ? o.topics : undefined, shareKey: o.shareKey });
+  client.connect();
+  const source: HeraldSource = client;
+  return source;
+});
 
 export { HeraldBell } from './bell-element.ts';

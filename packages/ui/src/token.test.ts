@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTopics, tokenFromUrl } from './token.ts';
+import { parseTopics, tokenFromUrl, tokenSubject } from './token.ts';
 
 const answer = (status: number, body: string) =>
   (async () => new Response(body, { status })) as unknown as typeof fetch;
@@ -28,5 +28,14 @@ describe('parseTopics', () => {
   it('splits on commas and spaces', () => {
     expect(parseTopics('a, b c,,d')).toEqual(['a', 'b', 'c', 'd']);
     expect(parseTopics(null)).toEqual([]);
+  });
+});
+
+describe('tokenSubject', () => {
+  it('reads sub from a JWT payload (base64url) and refuses anything else', () => {
+    const payload = Buffer.from(JSON.stringify({ sub: 'ålice?>', exp: 1 })).toString('base64url');
+    expect(tokenSubject(`x.${payload}.sig`)).toBe('ålice?>');
+    expect(tokenSubject('not-a-jwt')).toBeNull();
+    expect(tokenSubject('a.!!!.c')).toBeNull();
   });
 });

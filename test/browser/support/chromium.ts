@@ -17,8 +17,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes (then throws `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `check` until it returns a truthy value or the deadline passes, then throws `what` with
+ * the last error, and with `observe()` (what was seen instead) when given.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000, observe?: () => Promise<unknown>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (let i = 0; i < 10_000; i++) {
@@ -31,5 +34,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  const seen = observe ? await observe().then((v) => `; saw ${JSON.stringify(v)}`, () => '') : '';
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${seen}`);
 }

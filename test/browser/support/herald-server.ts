@@ -20,6 +20,8 @@ export interface HeraldServer {
   token(user: string): Promise<string>;
   /** Publishes a notification with the dev API key. */
   publish(body: Record<string, unknown>): Promise<{ notifications: { id: string; recipient: string }[] }>;
+  /** Open streams of one user, from `/v1/presence`. */
+  streams(user: string): Promise<number>;
   /** Fetches `/v1/stats` with the dev API key. */
   stats(): Promise<Record<string, unknown>>;
   /** SIGTERM (or SIGKILL with `kill: true`), wait for exit. */
@@ -109,6 +111,7 @@ export async function startHerald(env: Record<string, string> = {}): Promise<Her
     },
     publish: (body) => api('POST', '/v1/notifications', body),
     stats: () => api('GET', '/v1/stats'),
+    streams: async (user) => (await api<{ users: Record<string, { streams: number }> }>('GET', `/v1/presence?users=${encodeURIComponent(user)}`)).users[user]?.streams ?? 0,
     stop,
     start,
     async dispose() {
