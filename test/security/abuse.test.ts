@@ -26,7 +26,7 @@ beforeAll(async () => {
   port = Number(new URL(server.url).port);
   stream = await openStream(server.url, '/v1/stream', { headers: { authorization: `Bearer ${await hsToken(SECRET, { sub: 'normal' })}` }, localAddress: NORMAL });
   await stream.waitFor((e) => e.event === 'ready');
-});
+}, 120_000);
 afterAll(async () => {
   stream?.close();
   agent.destroy();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   alice = await hsToken(SECRET, { sub: 'alice', topics: ['team.a'] });
   bob = await hsToken(SECRET, { sub: 'bob' });
-});
+}, 120_000);
 afterAll(async () => {
   await server?.stop();
 });
@@ -148,7 +148,7 @@ describe('tickets', () => {
     const { code, output } = await runToExit({ HERALD_JWT_SECRET: SECRET, HERALD_API_KEYS: `${API_KEY}:publish`, HERALD_TICKET_TTL_S: '61' });
     expect(code).not.toBe(0);
     expect(output).toMatch(/HERALD_TICKET_TTL_S/);
-  });
+  }, 120_000);
 
   it('tickets are accepted only by the stream, and never written to the logs', async () => {
     const { ticket } = await mint(bob);

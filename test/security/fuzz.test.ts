@@ -42,7 +42,7 @@ beforeAll(async () => {
     const r = await h.herald.app.inject({ method: 'POST', url: '/v1/tickets', headers: { authorization: `Bearer ${goodTokens[i % 3]}` } });
     tickets.push(r.json().ticket);
   }
-});
+}, 120_000);
 afterAll(async () => {
   agent.destroy();
   await h?.close();
@@ -93,13 +93,13 @@ describe('fuzzing', () => {
     await fuzz('publish', fc.tuple(rawBody(publishBody), contentType, fc.constantFrom(API_KEY, API_KEY, API_KEY, 'hk_wrong_key_0123456789', '')), ([body, ct, key]) =>
       inject('publish', { method: 'POST', url: '/v1/notifications', headers: withCt(ct, key ? { authorization: `Bearer ${key}` } : {}), payload: body }),
     );
-  }, 240_000);
+  }, 480_000);
 
   it('topic API (topic names, event names, data): no 5xx, documented 4xx', async () => {
     await fuzz('topics', fc.tuple(topicName, rawBody(topicBody), contentType), ([topic, body, ct]) =>
       inject('topics', { method: 'POST', url: `/v1/topics/${enc(topic)}/events`, headers: withCt(ct, { authorization: `Bearer ${API_KEY}` }), payload: body }),
     );
-  }, 240_000);
+  }, 480_000);
 
   it('subscriber routes with the JWT in header and cookie: no 5xx, documented 4xx', async () => {
     const auth = fc.oneof(
@@ -122,7 +122,7 @@ describe('fuzzing', () => {
     await fuzz('subscriber', fc.tuple(route, auth), ([r, a]) =>
       inject('subscriber', { ...r, headers: { ...(a as Record<string, string>), ...('payload' in r ? { 'content-type': 'application/json' } : {}) } }),
     );
-  }, 240_000);
+  }, 480_000);
 
   it('stream over real HTTP (query, Last-Event-ID, tickets, tokens): no 5xx, documented 4xx', async () => {
     const { port } = new URL(h.url);
@@ -165,7 +165,7 @@ describe('fuzzing', () => {
         req.end();
       }),
     );
-  }, 240_000);
+  }, 480_000);
 
   it(`ran at least ${MIN_TOTAL} cases, left Object.prototype alone, and still publishes and streams`, async () => {
     const total = Object.values(counted).reduce((a, b) => a + b, 0);

@@ -15,7 +15,7 @@ let h: InProcess;
 beforeAll(async () => {
   keys = await rsaKeys();
   h = await buildApp({ jwt: { alg: 'RS256', publicKey: keys.publicPem, audience: AUD }, limits: { bodyLimit: 16_384 } });
-});
+}, 120_000);
 afterAll(async () => {
   await h?.close();
 });

@@ -44,7 +44,7 @@ beforeAll(async () => {
   attacker.keys = [{ ...evil.publicJwk, kid: 'evil', alg: 'RS256', use: 'sig' }];
   herald = await buildApp({ jwt: { alg: 'RS256', jwksUrl: `${idp.url}/jwks.json`, jwksCooldownMs: 200, jwksCacheMaxAgeMs: 60_000 } });
   await herald.listen();
-});
+}, 120_000);
 afterAll(async () => {
   await herald?.close();
   await idp?.close();

@@ -28,7 +28,7 @@ beforeAll(async () => {
     HERALD_HEARTBEAT_MS: '1000',
     HERALD_API_KEYS: `${API_KEY}:publish+admin`,
   });
-});
+}, 120_000);
 afterAll(async () => {
   await server?.stop();
 });
@@ -65,7 +65,7 @@ describe('JWT controls', () => {
     expect(output).toMatch(/HERALD_JWT_ALG=HS256 is an HMAC algorithm/);
     expect(output).toMatch(/HS\/RS confusion/);
     expect(output).not.toMatch(/listening/);
-  });
+  }, 120_000);
 
   it('exp is required: a token without exp is refused', async () => {
     const r = await counts(await good({ expIn: null }));
@@ -121,7 +121,7 @@ describe('JWT controls', () => {
       s.close();
       long.close();
     }
-  });
+  }, 60_000);
 
   it("replay after reconnect is re-authorized with the new token's topics", async () => {
     const oldToken = await good({ sub: 'replayer', topics: ['orders.*'] });

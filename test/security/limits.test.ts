@@ -33,7 +33,7 @@ beforeAll(async () => {
     startServer({ ...COMMON, HERALD_MAX_STREAMS_PER_IP: '4' }),
     startServer({ ...COMMON, HERALD_MAX_STREAMS_PER_IP: '2', HERALD_TRUST_PROXY: 'true' }),
   ]);
-});
+}, 120_000);
 afterAll(async () => {
   for (const s of open) s.close();
   await Promise.all([direct?.stop(), proxied?.stop()]);

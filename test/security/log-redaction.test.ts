@@ -28,7 +28,7 @@ beforeAll(async () => {
   remember('jwt secret', SECRET);
   remember('api key', API_KEY);
   remember('admin-only api key', OTHER_KEY);
-});
+}, 120_000);
 afterAll(async () => {
   await server?.stop();
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
     runToExit({ NODE_ENV: 'production' }),
     startServer({ ...PROD, ...KEYS, HERALD_CORS_ORIGINS: 'https://app.example' }),
   ]);
-});
+}, 200_000);
 afterAll(async () => {
   await good?.stop();
 });

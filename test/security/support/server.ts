@@ -37,7 +37,7 @@ function childEnv(env: Record<string, string>, dataDir: string): NodeJS.ProcessE
 }
 
 /** Starts `herald serve` and resolves once it prints its URL; fails with the child's output. */
-export async function startServer(env: Record<string, string>, timeoutMs = 45_000): Promise<ServerHandle> {
+export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-sec-'));
   const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv(env, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -82,7 +82,7 @@ async function kill(child: ChildProcess, exited: Promise<number | null>): Promis
 }
 
 /** Runs `herald serve` expecting it to refuse to start; resolves with its exit code and output. */
-export async function runToExit(env: Record<string, string>, timeoutMs = 45_000): Promise<{ code: number | null; output: string }> {
+export async function runToExit(env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; output: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-sec-'));
   const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv(env, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
