@@ -17,6 +17,8 @@ export const TEST_API_KEY = 'chaos-api-key-0123456789abcdef';
 export interface NodeOptions {
   /** Extra or overriding environment variables. */
   env: Record<string, string>;
+  /** Node flags before the script, e.g. `--cpu-prof` when investigating. Default none. */
+  nodeArgs?: string[];
   /** Fixed port; default a free one. */
   port?: number;
   /** How long start() waits for /readyz. Default 60 s (tsx start-up on a loaded box). */
@@ -36,12 +38,14 @@ export class HeraldNode {
   readonly log: string[] = [];
   private readonly env: Record<string, string>;
   private readonly readyTimeoutMs: number;
+  private readonly nodeArgs: string[];
 
   private constructor(port: number, o: NodeOptions) {
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     this.env = o.env;
     this.readyTimeoutMs = o.readyTimeoutMs ?? 60_000;
+    this.nodeArgs = o.nodeArgs ?? [];
   }
 
   static async create(o: NodeOptions): Promise<HeraldNode> {
@@ -59,7 +63,7 @@ export class HeraldNode {
 
   /** Spawns `herald serve` and waits until /readyz answers 200. */
   async start(): Promise<void> {
-    const c = spawn(process.execPath, [HERALD_BIN, 'serve'], {
+    const c = spawn(process.execPath, [...this.nodeArgs, HERALD_BIN, 'serve'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',

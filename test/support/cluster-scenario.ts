@@ -51,7 +51,9 @@ export class Scenario {
       }
     });
     for (const s of this.streams) s.connect();
-    await until(`${this.streams.length} streams to be live`, () => this.streams.every((s) => s.readies > 0), this.o.openTimeoutMs ?? 60_000, 100);
+    await until(`${this.streams.length} streams to be live`, () => this.streams.every((s) => s.readies > 0), this.o.openTimeoutMs ?? 60_000, 100).catch((err: Error) => {
+      throw new Error(`${err.message}: ${this.describe()}`);
+    });
   }
 
   /** Stops publishing, waits until every acknowledged notification arrived, checks, closes. */
@@ -71,6 +73,21 @@ export class Scenario {
       resume: summary(this.streams.flatMap((s) => s.resumeTimes)),
       problems: checkDelivery(this.streams, this.publisher.acked),
     };
+  }
+
+  /** A one-line picture of the streams, for failure messages: how many are live, refusals, attempts. */
+  describe(): string {
+    const refusals: Record<number, number> = {};
+    let live = 0;
+    let attempts = 0;
+    const readies: Record<number, number> = {};
+    for (const x of this.streams) {
+      if (x.open) live++;
+      attempts += x.attempts;
+      readies[x.readies] = (readies[x.readies] ?? 0) + 1;
+      x.refusals.forEach((v, k) => (refusals[k] = (refusals[k] ?? 0) + v));
+    }
+    return `${this.streams.length} streams, ${live} live, ${attempts} attempts, readies ${JSON.stringify(readies)}, refusals ${JSON.stringify(refusals)}`;
   }
 
   close(): void {

@@ -38,11 +38,14 @@ export type PostgresStoreOptions =
       url: string;
       /** Pool size when created from `url`. Default 10. */
       max?: number;
-      /** How long to wait for a new connection before failing with `unavailable`. Default 3000 ms. */
+      /**
+       * How long a query may wait for a connection (a new one, or a free one of the pool) before
+       * failing with `unavailable`. Default 10000 ms: long enough to queue through a reconnect storm.
+       */
       connectTimeoutMs?: number;
     };
 
-const DEFAULTS = { max: 10, connectTimeoutMs: 3000 } as const;
+const DEFAULTS = { max: 10, connectTimeoutMs: 10_000 } as const;
 const INSERT_TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text'];
 type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
 
