@@ -190,7 +190,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
     await page.locator('herald-bell li .main').nth(3).click();
     await page.mouse.move(0, 700);
     await page.waitForTimeout(400);
-    await page.screenshot({ path: `${SCREENSHOTS}bell-open.png`, clip: { x: 660, y: 0, width: 440, height: 640 } });
+    await page.screenshot({ path: `${SCREENSHOTS}bell-open.png`, clip: { x: 620, y: 0, width: 480, height: 640 } });
 
     await page.keyboard.press('Escape');
     await herald.publish({ recipients: [user], title: 'Payment failed', body: 'The card ending 4242 was declined. Update it to keep your plan.', severity: 'critical', category: 'billing' });
@@ -206,7 +206,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
     await waitFor('six items', async () => (await dark.locator('herald-bell li[role=listitem]').count()) === 6, 10_000);
     await dark.mouse.move(0, 700);
     await dark.waitForTimeout(400);
-    await dark.screenshot({ path: `${SCREENSHOTS}bell-dark.png`, clip: { x: 660, y: 0, width: 440, height: 640 } });
+    await dark.screenshot({ path: `${SCREENSHOTS}bell-dark.png`, clip: { x: 620, y: 0, width: 480, height: 640 } });
 
     // The demo page (dev mode): pick a user, send a critical test notification, see it arrive.
     const demoContext = await newContext({ viewport: { width: 1100, height: 820 } });
