@@ -181,3 +181,28 @@ describe('key import is done once', () => {
     });
   }
 });
+
+describe('verified-token cache', () => {
+  it('answers a repeated token without verifying it again, and still refuses it once expired', async () => {
+    const verifier = createJwtVerifier({ secret: SECRET, alg: 'HS256' });
+    const token = await hs({}, { exp: nowS + 30 });
+    const spy = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      const first = await verifier.verify(token, NOW);
+      const second = await verifier.verify(token, NOW + 1000);
+      expect(second).toEqual(first);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(await code(verifier.verify(token, NOW + 31_000 + 5_000 + 1))).toBe('token_expired');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('never lets a token that differs from a cached one in any byte through', async () => {
+    const verifier = createJwtVerifier({ secret: SECRET, alg: 'HS256' });
+    const token = await hs({});
+    await verifier.verify(token, NOW);
+    const tampered = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
+    expect(await code(verifier.verify(tampered, NOW))).toBe('invalid_token');
+  });
+});

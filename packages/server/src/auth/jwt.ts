@@ -73,11 +73,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     clockTolerance: opts.clockToleranceS,
   };
 
+  const cache = new VerifiedTokens();
   return {
     async verify(token, now) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
         throw new HeraldError('invalid_token');
       }
+      const at = now ?? Date.now();
+      const known = cache.get(token, at);
+      if (known) return known;
       let payload;
       try {
         const k = await key;
@@ -93,10 +97,39 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       if (typeof payload.sub !== 'string' || !isUserId(payload.sub)) {
         throw new HeraldError('invalid_token', 'The token has no valid sub (user id).');
       }
-      return { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 };
+      const principal = { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 };
+      cache.set(token, principal, at);
+      return principal;
     },
   };
 }
+
+/**
+ * Tokens verified recently. A reconnect storm presents the same tokens again and again, and a
+ * signature check (WebCrypto, asynchronous) costs far more than a map lookup. An entry is the
+ * exact token text, so nothing but the identical, already verified bytes can hit it; it is
+ * dropped at the token's `exp` and after CACHE_TTL_MS at most, which bounds how long a key
+ * removed from a JWKS keeps being honoured for tokens it already verified.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: UserPrincipal; until: number }>();
+
+  get(token: string, now: number): UserPrincipal | undefined {
+    const e = this.entries.get(token);
+    if (!e) return undefined;
+    if (now < e.until) return e.principal;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, principal: UserPrincipal, now: number): void {
+    if (this.entries.size >= CACHE_MAX) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { principal, until: Math.min(principal.expiresAt, now + CACHE_TTL_MS) });
+  }
+}
+
+const CACHE_MAX = 50_000;
+const CACHE_TTL_MS = 60_000;
 
 type Key = CryptoKey | JWTVerifyGetKey;
 
