@@ -77,6 +77,19 @@ describe('createInbox', () => {
     expect(got.notification.map((x) => x.id)).toEqual(['n2']);
   });
 
+  it('counts a live notification once, and lets the next counts event correct it', async () => {
+    const { inbox, got } = setup({ '/v1/inbox': () => ({ items: [n(1)], nextCursor: null }) });
+    await inbox.list();
+    inbox.apply('ready', { counts: { unread: 1, unseen: 1, total: 1 } });
+    inbox.apply('notification', n(2));
+    inbox.apply('notification', n(2));
+    inbox.apply('notification', n(3, { readAt: '2026-01-01T00:00:00.000Z', seenAt: '2026-01-01T00:00:00.000Z' }));
+    expect(inbox.snapshot.counts).toEqual({ unread: 2, unseen: 2, total: 3 });
+    expect(got.counts.at(-1)).toEqual({ unread: 2, unseen: 2, total: 3 });
+    inbox.apply('counts', { unread: 5, unseen: 5, total: 5 });
+    expect(inbox.snapshot.counts).toEqual({ unread: 5, unseen: 5, total: 5 });
+  });
+
   it('keeps a notification that arrives while the first page is in flight', async () => {
     const s = setup({ '/v1/inbox': () => ({ items: [n(1)], nextCursor: null }) });
     const release = s.gate();

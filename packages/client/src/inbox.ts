@@ -204,7 +204,12 @@ export function createInbox(o: InboxOptions): Inbox {
         if (snap.items.some((m) => m.id === n.id)) return;
         if (inflight) arrivals.push(n);
         o.emit('notification', n);
-        if (shows(n)) set({ items: [n, ...snap.items] });
+        // The server sends counts after state changes and replays, not after each live
+        // notification: count it here, and the next counts event corrects any difference.
+        const c = snap.counts;
+        const counts = n.archivedAt ? c : { unread: c.unread + (n.readAt ? 0 : 1), unseen: c.unseen + (n.seenAt ? 0 : 1), total: c.total + 1 };
+        if (counts !== c) o.emit('counts', counts);
+        set(shows(n) ? { items: [n, ...snap.items], counts } : { counts });
       } else if (event === 'notification.state') applyChange(data as StateChange);
       else if (event === 'counts') setCounts(data as Counts);
       else if (event === 'ready') setCounts((data as { counts: Counts }).counts);

@@ -207,9 +207,9 @@ export class Hub implements ConnectionHost {
   /** Catches a connection up from the store, then releases the events that waited. */
   private async replay(conn: Connection, withTopics: boolean): Promise<void> {
     conn.live = false;
-    const { states } = await this.catchUp.run(conn, withTopics);
+    const { replayed } = await this.catchUp.run(conn, withTopics);
     if (conn.closed) return;
-    if (states > 0) this.countsChanged(conn);
+    if (replayed > 0) this.countsChanged(conn);
     conn.live = true;
     const waiting = conn.early;
     conn.early = [];
