@@ -177,7 +177,8 @@ describe('createStream', () => {
       { heartbeatMs: 100, probeMs: 300 },
     );
     await until(() => s.state === 'polling', 10_000, 'polling');
-    expect(srv.requests).toHaveLength(2);
+    // Two silent attempts, then polling (a probe may already have followed on a loaded box).
+    expect(srv.requests.length).toBeGreaterThanOrEqual(2);
     expect(states.at(-1)).toEqual({ oldState: 'reconnecting', newState: 'polling', reason: 'buffered' });
     // Still buffered: the probe fails quietly and the state stays `polling`.
     await until(() => srv.requests.length >= 3, 10_000, 'a probe');
