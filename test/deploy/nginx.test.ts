@@ -13,6 +13,7 @@ import { freePort, startPrivateRedis, type PrivateRedis } from '../../packages/s
 import { signDevToken } from '../../packages/server/src/auth/index.ts';
 import { HeraldNode, TEST_API_KEY, TEST_SECRET, startNodes } from '../support/cluster-node.ts';
 import { canRunPostgres, startPrivatePostgres, type PrivatePostgres } from '../support/cluster-postgres.ts';
+import { reap } from '../support/cluster-reaper.ts';
 import { ChaosStream } from '../support/cluster-sse.ts';
 import { summary } from '../support/cluster-traffic.ts';
 import { sleep, until } from '../support/cluster-wait.ts';
@@ -37,7 +38,7 @@ describe.skipIf(reason)('nginx in front of two nodes', () => {
     port = await freePort();
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, renderNginx({ upstreams: nodes.map((n) => `127.0.0.1:${n.port}`), listen: `127.0.0.1:${port}`, prefix: dir }));
-    nginx = spawn(NGINX, ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    nginx = reap(spawn(NGINX, ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] }));
     nginx.stderr!.on('data', (d: Buffer) => nginxLog.push(d.toString()));
     await until('nginx to listen', async () => {
       if (nginx!.exitCode !== null) throw new Error(`nginx exited: ${nginxLog.join('')}`);

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { reap } from './cluster-reaper.ts';
 import { until } from './cluster-wait.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,7 +16,7 @@ export const TEST_SECRET = 'chaos-secret-chaos-secret-chaos-secret-0123456789';
 export const TEST_API_KEY = 'chaos-api-key-0123456789abcdef';
 
 export interface NodeOptions {
-  /** Extra or overriding environment variables. */
+  /** Extra or overriding environment variables; `NODE_ARGS` (space-separated) become node flags. */
   env: Record<string, string>;
   /** Node flags before the script, e.g. `--cpu-prof` when investigating. Default none. */
   nodeArgs?: string[];
@@ -63,7 +64,9 @@ export class HeraldNode {
 
   /** Spawns `herald serve` and waits until /readyz answers 200. */
   async start(): Promise<void> {
-    const c = spawn(process.execPath, [...this.nodeArgs, HERALD_BIN, 'serve'], {
+    const { NODE_ARGS, ...env } = this.env;
+    const args = [...this.nodeArgs, ...(NODE_ARGS ? NODE_ARGS.split(' ') : [])];
+    const c = reap(spawn(process.execPath, [...args, HERALD_BIN, 'serve'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -74,10 +77,10 @@ export class HeraldNode {
         HERALD_API_KEYS: `${TEST_API_KEY}:publish+admin`,
         HERALD_LOG_LEVEL: 'warn',
         HERALD_DEMO: 'false',
-        ...this.env,
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    }));
     c.stderr!.on('data', (d: Buffer) => {
       this.log.push(d.toString());
       if (this.log.length > 40) this.log.shift();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../packages/server/src/bus/contract/private-redis.ts';
 import { canConnect, hasBinary } from './requires.ts';
+import { reap } from './cluster-reaper.ts';
 import { until } from './cluster-wait.ts';
 
 export interface PrivatePostgres {
@@ -46,11 +47,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const log: string[] = [];
 
   const start = async () => {
-    const c = spawn('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'full_page_writes=off'], {
+    const c = reap(spawn('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'full_page_writes=off'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       cwd: dir,
       ...owner,
-    });
+    }));
     c.stderr!.on('data', (d: Buffer) => log.push(d.toString()) > 50 && log.shift());
     child = c;
     await until('postgres to accept connections', async () => {
