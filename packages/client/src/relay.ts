@@ -97,8 +97,9 @@ export function createRelay(options: RelayOptions): Relay {
 
   /** Applies an event once; returns false for a duplicate. */
   function accept(e: SseEvent): boolean {
-    // `ready` and `reset` repeat the current cursor by design and are idempotent: never dropped.
-    if (e.event !== 'ready' && e.event !== 'reset' && e.id) {
+    // `ready`, `reset` and `counts` repeat the current cursor by design (counts carries no id
+    // of its own) and are idempotent snapshots: never dropped.
+    if (e.event !== 'ready' && e.event !== 'reset' && e.event !== 'counts' && e.id) {
       if (ids.has(e.id)) return false;
       ids.add(e.id);
       if (ids.size > REMEMBER) ids.delete(ids.values().next().value!);
