@@ -93,6 +93,20 @@ describe('Hub', () => {
     await hub.close();
   });
 
+  it('gives the ready event a cursor at the current position, so resuming from it replays nothing old', async () => {
+    const { hub, open, titles } = await setup();
+    for (const t of ['old1', 'old2']) await hub.publish({ recipients: ['alice'], title: t, severity: 'info' });
+    const first = await open('alice');
+    const readyId = first.events()[0]!.id!;
+    first.conn.close('client');
+    await hub.publish({ recipients: ['alice'], title: 'new', severity: 'info' });
+    const again = await open('alice', readyId);
+    await until(() => titles(again.events()).length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(titles(again.events())).toEqual(['new']);
+    await hub.close();
+  });
+
   it('repairs a gap on the live path from the store', async () => {
     const { hub, store, open, titles } = await setup();
     const a = await open('alice');

@@ -195,7 +195,10 @@ export class Hub implements ConnectionHost {
       // The id makes the ready event resumable even before anything else arrives.
       conn.writeControl('ready', { user: input.user, counts, heartbeatMs: this.o.heartbeatMs, topics, resumed: start.resumed }, true);
       if (start.reset) conn.writeControl('reset', { reason: start.reset });
-      await this.replay(conn, start.resumed);
+      // A stream without a cursor starts at the positions just read: nothing to replay, only the
+      // events that arrived meanwhile (they wait in `early`, and the splice drops older ones).
+      if (start.resumed) await this.replay(conn, true);
+      else this.goLive(conn);
       return conn;
     } catch (err) {
       if (conn) conn.close('shutdown');
@@ -210,6 +213,11 @@ export class Hub implements ConnectionHost {
     const { replayed } = await this.catchUp.run(conn, withTopics);
     if (conn.closed) return;
     if (replayed > 0) this.countsChanged(conn);
+    this.goLive(conn);
+  }
+
+  /** Releases the events that waited while the connection was catching up. */
+  private goLive(conn: Connection): void {
     conn.live = true;
     const waiting = conn.early;
     conn.early = [];
