@@ -97,6 +97,7 @@ describe('Hub', () => {
     const { hub, open, titles } = await setup();
     for (const t of ['old1', 'old2']) await hub.publish({ recipients: ['alice'], title: t, severity: 'info' });
     const first = await open('alice');
+    await until(() => first.events().length > 0);
     const readyId = first.events()[0]!.id!;
     first.conn.close('client');
     await hub.publish({ recipients: ['alice'], title: 'new', severity: 'info' });
