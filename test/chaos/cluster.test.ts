@@ -6,7 +6,7 @@
  * node is restarted with SIGTERM, 5,000 streams reconnect at once, a consumer stops reading.
  * Figures are printed at the end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,9 @@ describe.skipIf(reason)('cluster chaos: 3 nodes, Redis, Postgres', () => {
     // so force a full GC (a heap snapshot) before reading the heap.
     const idle = await nodeFigures(nodes);
     for (const n of nodes) process.kill(n.pid, 'SIGUSR2');
+    // The snapshot is written synchronously: once /metrics answers after the file appears, GC ran.
+    const snapshots = () => readdirSync(dataDir).filter((f) => f.endsWith('.heapsnapshot')).length;
+    await until('a heap snapshot (full GC) from every node', () => snapshots() >= nodes.length, 60_000, 200);
     let after = idle;
     const near = (f: typeof after) => f.every((x, i) => x.fds <= baseline[i]!.fds + 25 && x.heapMb <= baseline[i]!.heapMb * 1.5 + 16);
     await until('fds and heap back near baseline', async () => near((after = await nodeFigures(nodes))), 30_000, 500).catch(() => {});
