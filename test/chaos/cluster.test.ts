@@ -10,9 +10,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateRedis, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
 import { HeraldNode, nodeFigures, startNodes } from '../support/cluster-node.ts';
-import { canRunPostgres, startPrivatePostgres, type PrivatePostgres } from '../support/cluster-postgres.ts';
+import { canRunPostgres, startBoth, type PrivatePostgres } from '../support/cluster-postgres.ts';
 import { Scenario } from '../support/cluster-scenario.ts';
 import { Publisher } from '../support/cluster-traffic.ts';
 import { sleep, until } from '../support/cluster-wait.ts';
@@ -43,7 +43,7 @@ describe.skipIf(reason)('cluster chaos: 3 nodes, Redis, Postgres', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-chaos-'));
-    [redis, pg] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
+    [redis, pg] = await startBoth();
     nodes = await startNodes(3, {
       // SIGUSR2 writes a heap snapshot, which first runs a full GC: how case e measures the heap
       // that is really retained, not garbage an idle V8 has no reason to collect yet.

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginx } from '../../deploy/render-nginx.ts';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { freePort, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
 import { signDevToken } from '../../packages/server/src/auth/index.ts';
 import { HeraldNode, TEST_API_KEY, TEST_SECRET, startNodes } from '../support/cluster-node.ts';
-import { canRunPostgres, startPrivatePostgres, type PrivatePostgres } from '../support/cluster-postgres.ts';
+import { canRunPostgres, startBoth, type PrivatePostgres } from '../support/cluster-postgres.ts';
 import { reap } from '../support/cluster-reaper.ts';
 import { ChaosStream } from '../support/cluster-sse.ts';
 import { summary } from '../support/cluster-traffic.ts';
@@ -33,7 +33,7 @@ describe.skipIf(reason)('nginx in front of two nodes', () => {
   const nginxLog: string[] = [];
 
   beforeAll(async () => {
-    [redis, pg] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
+    [redis, pg] = await startBoth();
     nodes = await startNodes(2, { DATABASE_URL: pg.url, REDIS_URL: redis.url, HERALD_DATA_DIR: dir, HERALD_HEARTBEAT_MS: '1000', HERALD_TRUST_PROXY: 'loopback' });
     port = await freePort();
     const conf = join(dir, 'nginx.conf');

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../packages/server/src/auth/index.ts';
-import { startPrivateRedis, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
 import { HeraldNode, TEST_API_KEY, TEST_SECRET } from '../support/cluster-node.ts';
-import { canRunPostgres, startPrivatePostgres, type PrivatePostgres } from '../support/cluster-postgres.ts';
+import { canRunPostgres, startBoth, type PrivatePostgres } from '../support/cluster-postgres.ts';
 import { ChaosStream } from '../support/cluster-sse.ts';
 import { Publisher, checkDelivery, waitForDelivery } from '../support/cluster-traffic.ts';
 import { until } from '../support/cluster-wait.ts';
@@ -37,7 +37,7 @@ describe.skipIf(reason)('HERALD_WORKERS=2 on one port', () => {
   const streams: ChaosStream[] = [];
 
   beforeAll(async () => {
-    [redis, pg] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
+    [redis, pg] = await startBoth();
     node = await HeraldNode.create({ env: { HERALD_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, HERALD_DATA_DIR: dir, HERALD_DRAIN_MS: '500' } });
     await node.start();
     // /readyz answers as soon as one worker listens; wait for both.

@@ -149,7 +149,13 @@ export function processFigures(pid: number): ProcessFigures {
 /** Starts several nodes at once (start-up is slow; in parallel it overlaps). */
 export async function startNodes(count: number, env: Record<string, string>): Promise<HeraldNode[]> {
   const nodes = await Promise.all(Array.from({ length: count }, () => HeraldNode.create({ env })));
-  await Promise.all(nodes.map((n) => n.start()));
+  const started = await Promise.allSettled(nodes.map((n) => n.start()));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    // The caller never gets the list, so nothing else could stop the nodes that did start.
+    await Promise.all(nodes.map((n) => n.kill()));
+    throw failed.reason;
+  }
   return nodes;
 }
 

@@ -7,7 +7,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../packages/server/src/bus/contract/private-redis.ts';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../../packages/server/src/bus/contract/private-redis.ts';
 import { canConnect, hasBinary } from './requires.ts';
 import { reap } from './cluster-reaper.ts';
 import { until } from './cluster-wait.ts';
@@ -96,4 +96,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a private Redis and a private Postgres together. If one fails, the other is stopped
+ * before the error is thrown, so nothing is left running that afterAll cannot reach.
+ */
+export async function startBoth(): Promise<[PrivateRedis, PrivatePostgres]> {
+  const [r, p] = await Promise.allSettled([startPrivateRedis(), startPrivatePostgres()]);
+  if (r.status === 'fulfilled' && p.status === 'fulfilled') return [r.value, p.value];
+  if (r.status === 'fulfilled') await r.value.stop().catch(() => {});
+  if (p.status === 'fulfilled') await p.value.destroy().catch(() => {});
+  throw r.status === 'rejected' ? r.reason : (p as PromiseRejectedResult).reason;
 }
