@@ -40,8 +40,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await until('redis to accept connections', () => canConnect(port));
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = c;
+    // A server that is not up in time is killed here: the caller gets no handle to stop it.
+    await until('redis to accept connections', () => canConnect(port)).catch((err) => {
+      c.kill('SIGKILL');
+      throw err;
+    });
   };
   const kill = async () => {
     const c = child;
