@@ -32,7 +32,9 @@ export function openRawSse(req: FastifyRequest, reply: FastifyReply, onClose: ()
   socket.setKeepAlive(true, 60_000);
   socket.write(head + '\r\n');
   detachSocket(socket, reply.raw);
-  socket.once('close', onClose);
+  // The client may have gone while the stream was being set up; 'close' has then been emitted.
+  if (socket.destroyed) queueMicrotask(onClose);
+  else socket.once('close', onClose);
   // A reset from the client is an ordinary way for a stream to end, not an error to report.
   socket.on('error', () => {});
   return {

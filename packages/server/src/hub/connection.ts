@@ -31,7 +31,8 @@ export interface ConnectionInit {
   epoch: string;
   userSeq: number;
   topicSeq: number;
-  sink: Sink;
+  /** Null until the response head is written: see `attach`. */
+  sink: Sink | null;
   host: ConnectionHost;
   /** Epoch ms when the credential expires; the stream is closed then. */
   expiresAt: number;
@@ -54,7 +55,7 @@ export class Connection {
   private pending = '';
   private idPrefix = '';
   private readonly epoch: string;
-  private readonly sink: Sink;
+  private sink: Sink | null;
   private readonly host: ConnectionHost;
   private readonly bufferLimit: number;
 
@@ -140,10 +141,22 @@ export class Connection {
     }
   }
 
+  /**
+   * Gives the connection its sink once the stream is answered. Until then nothing is written, so
+   * a failure while setting the stream up can still be a clean error response.
+   */
+  attach(sink: Sink): void {
+    this.sink = sink;
+    if (this.pending !== '' && !this.dirty) {
+      this.dirty = true;
+      this.host.markDirty(this);
+    }
+  }
+
   /** Writes the pending bytes in one write. A consumer that stopped reading is cut off. */
   flush(): void {
     this.dirty = false;
-    if (this.closed || this.pending === '') return;
+    if (this.closed || this.pending === '' || !this.sink) return;
     const chunk = this.pending;
     this.pending = '';
     this.sink.write(chunk);
@@ -154,11 +167,11 @@ export class Connection {
     if (this.closed) return;
     if (reason === 'slow_consumer') {
       this.closed = true;
-      this.sink.destroy();
+      this.sink?.destroy();
     } else {
       this.flush();
       this.closed = true;
-      this.sink.end();
+      this.sink?.end();
     }
     this.pending = '';
     this.early = [];

@@ -40,7 +40,10 @@ export interface OpenStreamInput {
   /** Epoch ms when the credential expires. */
   expiresAt: number;
   ip: string;
-  /** Called once the stream is admitted: writes the response head and returns the sink. */
+  /**
+   * Called once the stream is admitted and its store reads succeeded: writes the response head
+   * and returns the sink. Anything thrown before it becomes an ordinary error response.
+   */
   open(): Sink;
 }
 
@@ -165,7 +168,6 @@ export class Hub implements ConnectionHost {
     let conn: Connection | undefined;
     try {
       const topics = [...new Set([BROADCAST, ...input.topics])];
-      const sink = input.open();
       conn = new Connection({
         id: this.nextConnId++,
         user: input.user,
@@ -173,14 +175,12 @@ export class Hub implements ConnectionHost {
         epoch: this.store.epoch,
         userSeq: 0,
         topicSeq: 0,
-        sink,
+        sink: null,
         host: this,
         expiresAt: input.expiresAt,
         bufferLimit: this.o.bufferBytes,
       });
       this.leases.set(conn, lease);
-      const jitter = this.o.retryMs * (0.5 + Math.random());
-      conn.writeRaw(encodeRetry(jitter));
       // Subscribe first, then read positions: anything committed after this point arrives live
       // (and waits in `early`), anything before it is in the store. The splice drops repeats.
       await this.registry.add(conn);
@@ -189,12 +189,16 @@ export class Hub implements ConnectionHost {
       conn.userSeq = start.userSeq;
       conn.topicSeq = start.topicSeq;
       conn.refreshPrefix(); // else the ready and topic ids carry user seq 0 and a resume replays history
-      if (conn.closed) return conn;
-      this.wheel.add(conn);
       const counts = await this.counts(input.user);
+      // Closed meanwhile: only a shutdown closes a stream that has no socket yet.
+      if (conn.closed) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
+      // Every store read that can fail is done: only now is the stream answered with 200.
+      conn.attach(input.open());
+      conn.writeRaw(encodeRetry(this.o.retryMs * (0.5 + Math.random())));
       // The id makes the ready event resumable even before anything else arrives.
       conn.writeControl('ready', { user: input.user, counts, heartbeatMs: this.o.heartbeatMs, topics, resumed: start.resumed }, true);
       if (start.reset) conn.writeControl('reset', { reason: start.reset });
+      this.wheel.add(conn);
       // A stream without a cursor starts at the positions just read: nothing to replay, only the
       // events that arrived meanwhile (they wait in `early`, and the splice drops older ones).
       if (start.resumed) await this.replay(conn, true);
