@@ -17,15 +17,13 @@ import type { BusMessage } from '../bus/bus.ts';
 import { toWire, type NewNotification, type StateTarget, type Store } from '../store/store.ts';
 import { Connection, type CloseReason, type ConnectionHost } from './connection.ts';
 import { encodeTopicEvent, encodeUserEvent, type Encoded } from './encoded.ts';
+import { Flusher } from './flusher.ts';
 import { HeartbeatWheel } from './heartbeat.ts';
 import { HUB_DEFAULTS, type Activity, type HubOptions } from './options.ts';
 import { Registry } from './registry.ts';
 import { decideStart } from './resume.ts';
 import type { Sink } from './sink.ts';
 import { StreamCatchUp } from './catch-up.ts';
-
-/** Upper bound of the coalescing delay under load; it bounds the latency it adds. */
-const MAX_FLUSH_DELAY_MS = 20;
 
 export interface PublishInput extends Omit<NewNotification, 'id' | 'recipient'> {
   recipients: string[];
@@ -62,9 +60,7 @@ export class Hub implements ConnectionHost {
   private readonly registry: Registry;
   private readonly wheel: HeartbeatWheel;
   private readonly catchUp: StreamCatchUp;
-  private readonly dirty: Connection[] = [];
-  private flushScheduled = false;
-  private lastFlushMs = 0;
+  private readonly flusher = new Flusher();
   private readonly countsDue = new Set<string>();
   private readonly listeners = new Set<(a: Activity) => void>();
   private trimTimer: NodeJS.Timeout | undefined;
@@ -270,29 +266,9 @@ export class Hub implements ConnectionHost {
     });
   }
 
-  /**
-   * Coalescing: every event pending for one connection goes out in one write. Normally the flush
-   * runs right after the current I/O phase; when the last flush was expensive (a large fan-out),
-   * the next one waits about as long as that flush took (at most MAX_FLUSH_DELAY_MS), so a burst
-   * of events costs one write per connection instead of one per event, and writing never takes
-   * more than about half of the CPU away from accepting publishes.
-   */
   markDirty(conn: Connection): void {
-    this.dirty.push(conn);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const delay = Math.min(MAX_FLUSH_DELAY_MS, Math.floor(this.lastFlushMs));
-    if (delay < 1) setImmediate(this.flush);
-    else setTimeout(this.flush, delay);
+    this.flusher.add(conn);
   }
-
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    const started = performance.now();
-    const batch = this.dirty.splice(0);
-    for (const c of batch) c.flush();
-    this.lastFlushMs = performance.now() - started;
-  };
 
   closed(conn: Connection, reason: CloseReason): void {
     if (reason === 'slow_consumer') this.counters.slowConsumersTotal++;
