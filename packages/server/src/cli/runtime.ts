@@ -105,10 +105,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     distDir: join(ROOT_DIR, 'dist'),
     assetsDir: join(PACKAGE_DIR, 'assets'),
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    metrics: config.metrics,
     headersTimeoutMs: config.headersTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
   });
-  if (!config.metrics) app.app.log.info('metrics disabled');
 
   const address = await app.app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | undefined;

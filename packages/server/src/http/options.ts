@@ -40,6 +40,8 @@ export interface AppOptions {
   /** Directory holding `demo.html` and `admin.html`. */
   assetsDir: string;
   logger: boolean | object;
+  /** Serve Prometheus metrics at `/metrics`. Default true. */
+  metrics?: boolean;
   headersTimeoutMs: number;
   idleTimeoutMs: number;
   clock?: () => number;

@@ -19,10 +19,12 @@ export function opsRoutes(app: FastifyInstance, o: AppOptions, isDraining: () =>
     return { ok, checks: { ...r.checks, draining: isDraining() } };
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
-    reply.type(metrics.contentType);
-    return metrics.metrics();
-  });
+  if (o.metrics !== false) {
+    app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
+      reply.type(metrics.contentType);
+      return metrics.metrics();
+    });
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
