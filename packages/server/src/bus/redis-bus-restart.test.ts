@@ -42,7 +42,7 @@ describe.skipIf(reason)('RedisBus with a private Redis', () => {
 
       await redis.restart();
       await waitFor('both healthy again', () => a.healthy() && b.healthy(), 20_000);
-      await waitFor('resync on both', () => ca.resyncs === 1 && cb.resyncs === 1);
+      await waitFor('resync on both', () => ca.resyncs >= 1 && cb.resyncs >= 1);
 
       await a.publish(notificationMessage('alice', 3));
       await a.publish({ kind: 'topic', event: { seq: 1, topic: 'late', event: 'message', data: '{}', at: 0 } });
@@ -63,7 +63,8 @@ describe.skipIf(reason)('RedisBus with a private Redis', () => {
       await admin.client('PAUSE', 2500, 'ALL');
       await waitFor('unhealthy while paused', () => !bus.healthy());
       await waitFor('healthy after the pause', () => bus.healthy(), 20_000);
-      await waitFor('resync', () => c.resyncs === 1);
+      // A loaded box may starve the probes twice in a row: at least one resync is what matters.
+      await waitFor('resync', () => c.resyncs >= 1);
     } finally {
       admin.disconnect();
     }
