@@ -49,7 +49,7 @@ describe.skipIf(reason)('RedisBus on the shared Redis', () => {
 
       await waitFor('starved', () => health.some(([h, r]) => !h && r === 'starved'));
       await waitFor('recovered', () => health.some(([h, r]) => h && r === 'recovered'));
-      await waitFor('resync', () => c.resyncs === 1);
+      await waitFor('resync', () => c.resyncs >= 1);
       expect(bus.healthy()).toBe(true);
 
       // The self-heal resubscribed the user channel too.
