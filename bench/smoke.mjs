@@ -14,9 +14,14 @@ const { values } = parseArgs({
 const n = Number(values.n);
 const target = await startTarget(values.target, { cpu: null });
 let fleet;
+// A test-runner timeout sends SIGTERM: stop the server by its PID instead of orphaning it.
+process.once('SIGTERM', () => {
+  Promise.resolve(fleet?.close()).finally(() => target.stop().finally(() => process.exit(1)));
+});
 try {
   fleet = await openFleet({ port: target.port, n, path: target.subscribe.path, auth: target.subscribe.auth, rate: 2000 });
-  const ready = await fleet.waitLive(30_000);
+  // Slow but progressing start-ups on a loaded box are waited for (stall bound inside waitLive).
+  const ready = await fleet.waitLive(90_000, n, 20_000);
   const r = await paced({ target, fleet, size: 60, rate: 20, windowMs: Number(values.seconds) * 1000 });
   const s = await fleet.stats();
   console.log(JSON.stringify({ target: values.target, n, live: ready.live, ...r, statuses: s.statuses, errors: s.errors }));

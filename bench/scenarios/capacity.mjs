@@ -65,5 +65,9 @@ export async function run(ctx) {
       rows: [[String(n), String(data.live), `${(data.connectMs / 1000).toFixed(1)} s`, String(data.heartbeatEvents),
         `${(data.rss / 2 ** 20).toFixed(0)} MB`, fmtKB(data.rssPerStream), `${data.reached} / ${data.liveAfterHeartbeat}`, `${fmtMs(data.lastReceiveMs)} ms`]],
     }],
+    notes: [
+      `Opening is bounded (${ctx.quick ? 60 : 240} s in all, or 15 s without a new live stream); the broadcast is then waited for up to 30 s. A stream counts as live once its first event arrives.`,
+      `HTTP statuses of the stream requests: ${JSON.stringify(data.statuses ?? {})}; streams that failed after ${3} attempts: ${data.failed ?? 0}. The broadcast publish answered ${data.publishStatus}.`,
+    ],
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Scenario 1, idle capacity: RSS (and heap where the server reports it) per idle stream, as the
- * least-squares slope over N = 1k … 19k streams, read after the server settles (the plain hub
- * runs a GC first; Herald and nginx are read as they are).
+ * least-squares slope over N = 1k … 19k streams, read after the server settles and (for the two
+ * Node servers) after a full GC; nginx is read as it is.
  */
 import { startAll, stopAll, connect } from '../lib/session.mjs';
 import { slope, fmtKB, ratio } from '../lib/stats.mjs';
@@ -14,7 +14,9 @@ export async function run(ctx) {
   const steps = ctx.quick ? [1000, 5000] : [1000, 5000, 10_000, 19_000];
   const results = {};
   for (const name of ctx.targets) {
-    const [target] = await startAll(ctx, [name]);
+    // Herald gets a full GC before each reading (SIGUSR2 via bench/lib/gc-preload.mjs), like the
+    // plain hub's /memory; nginx is read as it is.
+    const [target] = await startAll(ctx, [name], { herald: { gc: true } });
     const fleets = [];
     const points = { rss: [], heap: [] };
     try {

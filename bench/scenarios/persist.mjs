@@ -1,7 +1,7 @@
 /**
  * Scenario 4, persisted publish (Herald only): notifications/s accepted (201) and delivered to
- * live streams, on SQLite and on Postgres. Concurrent keep-alive publishers send either 100
- * recipients per publish or one; 1,000 users are connected and every recipient is one of them.
+ * live streams, on SQLite and on Postgres. Concurrent keep-alive publishers send 1, 100 or 1,000
+ * recipients per publish; 1,000 users are connected and every recipient is one of them.
  */
 import { startAll, stopAll, connect } from '../lib/session.mjs';
 import { httpConnection } from '../lib/http-client.mjs';
@@ -17,8 +17,9 @@ export const title = '4. Persisted publish';
 
 const USERS = 1000;
 const MODES = [
-  { name: '100 recipients / publish', recipients: 100, publishers: 8 },
   { name: '1 recipient / publish', recipients: 1, publishers: 32 },
+  { name: '100 recipients / publish', recipients: 100, publishers: 8 },
+  { name: '1000 recipients / publish', recipients: 1000, publishers: 4 },
 ];
 
 async function measure(target, fleet, mode, windowMs) {
@@ -64,7 +65,7 @@ async function measure(target, fleet, mode, windowMs) {
 export async function run(ctx) {
   if (!ctx.targets.includes('herald')) return { data: {}, tables: [], notes: ['Herald is not in the run: skipped.'] };
   const windowMs = ctx.quick ? 2000 : 3000;
-  const reps = ctx.quick ? 1 : 3;
+  const reps = ctx.quick ? 1 : 5;
   const data = {};
   const durability = {};
   let db = null;

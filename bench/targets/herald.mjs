@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { freePort, spawnPinned, waitHttp, treeRss, processTree, stopPid } from '../lib/proc.mjs';
+import { freePort, spawnPinned, waitHttp, treeRss, processTree, stopPid, sleep } from '../lib/proc.mjs';
+
+const GC_PRELOAD = new URL('../lib/gc-preload.mjs', import.meta.url).href;
 
 export const HERALD_BIN = fileURLToPath(new URL('../../packages/server/bin/herald.js', import.meta.url));
 export const JWT_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
@@ -46,9 +48,11 @@ function metric(text, suffix) {
 
 /**
  * Starts Herald. `env` adds or overrides variables (HERALD_WORKERS, DATABASE_URL…);
- * `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`). With `gc`, the process can be asked for
+ * a full GC (bench/lib/gc-preload.mjs) and `memory()` does so before reading.
  */
-export async function startHerald({ cpu = 0, env = {}, nodeArgs = [] } = {}) {
+export async function startHerald({ cpu = 0, env = {}, nodeArgs = [], gc = false } = {}) {
+  if (gc) nodeArgs = ['--expose-gc', '--import', GC_PRELOAD, ...nodeArgs];
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
   const child = spawnPinned(cpu, process.execPath, [...nodeArgs, HERALD_BIN, 'serve'], {
@@ -97,6 +101,13 @@ export async function startHerald({ cpu = 0, env = {}, nodeArgs = [] } = {}) {
       body: `{"recipients":${JSON.stringify(recipients)},"title":"bench","data":${payload}}`,
     }),
     async memory() {
+      if (gc) {
+        // Two passes: the first may only promote; a settle lets the allocator return pages.
+        for (let i = 0; i < 2; i++) {
+          process.kill(child.pid, 'SIGUSR2');
+          await sleep(400);
+        }
+      }
       let heap = null;
       try {
         const m = await get(`http://127.0.0.1:${port}/metrics`);
