@@ -57,7 +57,7 @@ export const SETTINGS = {
   databaseUrl: { env: 'DATABASE_URL', flag: '--database-url', type: 'url', schemes: ['postgres', 'postgresql'], sensitive: true, description: 'A postgres:// URL selects PostgreSQL instead of the embedded SQLite file.' },
   redisUrl: { env: 'REDIS_URL', flag: '--redis-url', type: 'url', schemes: ['redis', 'rediss'], sensitive: true, description: 'A redis:// URL selects the Redis bus, for several processes or nodes.' },
   redisSharded: { env: 'HERALD_REDIS_SHARDED', flag: '--redis-sharded', type: 'bool', default: 'false', description: 'Use sharded pub/sub (SPUBLISH), for Redis Cluster.' },
-  workers: { env: 'HERALD_WORKERS', flag: '--workers', type: 'int', default: '1', min: 1, max: 64, description: 'Worker processes on this machine, sharing the port.' },
+  workers: { env: 'HERALD_WORKERS', flag: '--workers', type: 'int', default: '1', min: 1, max: 64, description: 'Worker processes on this machine, sharing the port; above 1 it needs REDIS_URL (workers share events over Redis).' },
   heartbeatMs: { env: 'HERALD_HEARTBEAT_MS', flag: '--heartbeat-ms', type: 'duration', default: '15000', min: 1000, max: 300_000, description: 'Interval of the heartbeat comments that keep streams alive through proxies.' },
   retryMs: { env: 'HERALD_RETRY_MS', flag: '--retry-ms', type: 'duration', default: '3000', min: 100, max: 600_000, description: 'Reconnect delay sent to clients as `retry:`, jittered per connection so reconnects spread out.' },
   drainMs: { env: 'HERALD_DRAIN_MS', flag: '--drain-ms', type: 'duration', default: '10000', min: 0, max: 600_000, description: 'On SIGTERM, time given to close streams gradually before exiting.' },
