@@ -40,8 +40,9 @@ describe.skipIf(reason)('HERALD_WORKERS=2 on one port', () => {
     [redis, pg] = await startBoth();
     node = await HeraldNode.create({ env: { HERALD_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, HERALD_DATA_DIR: dir, HERALD_DRAIN_MS: '500' } });
     await node.start();
-    // /readyz answers as soon as one worker listens; wait for both.
+    // /readyz answers as soon as one worker listens; the banner waits for both.
     await until('two workers', () => (workers = childrenOf(node!.pid)).length === 2, 60_000, 200);
+    await until('both workers listening', () => node!.log.join('').includes('(2 workers)'), 60_000, 200);
   }, 120_000);
 
   afterAll(async () => {

@@ -79,12 +79,15 @@ export class HeraldNode {
         HERALD_DEMO: 'false',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     }));
-    c.stderr!.on('data', (d: Buffer) => {
-      this.log.push(d.toString());
-      if (this.log.length > 40) this.log.shift();
-    });
+    // stdout carries the start-up banner ("Herald listening … (N workers)"), stderr the logs.
+    for (const out of [c.stdout!, c.stderr!]) {
+      out.on('data', (d: Buffer) => {
+        this.log.push(d.toString());
+        if (this.log.length > 40) this.log.shift();
+      });
+    }
     this.child = c;
     await until(`herald on :${this.port} to be ready`, async () => {
       if (c.exitCode !== null) throw new Error(`herald on :${this.port} exited (${c.exitCode}): ${this.log.join('')}`);

@@ -57,14 +57,13 @@ async function runWorker(config: Config, generated: { file: string; created: boo
 /** The primary only supervises: it forks workers, restarts crashed ones, and forwards SIGTERM. */
 async function runPrimary(config: Config, generated: { file: string; created: boolean } | undefined): Promise<void> {
   let stopping = false;
-  let announced = false;
+  // The banner says Herald is listening only once every worker is: before that, the primary
+  // hands every connection to the workers that are up, and the load would not spread.
+  let listening = 0;
   const fork = () => {
     const w = cluster.fork();
     w.on('message', (m: { type?: string; url?: string }) => {
-      if (m?.type === 'herald:listening' && !announced) {
-        announced = true;
-        void printBanner(config, m.url!, generated, config.workers);
-      }
+      if (m?.type === 'herald:listening' && ++listening === config.workers) void printBanner(config, m.url!, generated, config.workers);
     });
   };
   for (let i = 0; i < config.workers; i++) fork();
