@@ -1,20 +1,27 @@
 /**
- * Tests that need a binary or a service call `requires()`. Locally a missing part skips the test
+ * Tests that need a binary or a service call `missing()`. Locally a missing part skips the test
  * with the reason printed; under HERALD_TEST_STRICT=1 (CI) a missing part fails instead, so
  * nothing can silently skip in CI.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import net from 'node:net';
 
 export const STRICT = process.env.HERALD_TEST_STRICT === '1';
 
-/** Whether an executable is on PATH (or is an absolute path that exists). */
+/**
+ * Whether an executable is on PATH (or is an absolute path that exists). Scans PATH itself rather
+ * than spawning a shell, so a busy machine (fork failing with EAGAIN) cannot make it say no.
+ */
 export function hasBinary(name: string): boolean {
   if (name.startsWith('/')) return existsSync(name);
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutable(join(dir, name)));
+}
+
+function isExecutable(path: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
   } catch {
     return false;
   }
