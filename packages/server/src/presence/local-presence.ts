@@ -1,5 +1,6 @@
 /** Presence of one process, in memory: the embedded default. */
 import { entriesOf, resolveLimits, type Lease, type Presence, type PresenceEntry, type PresenceLimits, type PresenceStats } from './presence.ts';
+import { takeLease } from './lease.ts';
 import { Tally } from './tally.ts';
 
 export type LocalPresenceOptions = PresenceLimits;
@@ -17,17 +18,7 @@ export class LocalPresence implements Presence {
   async open(user: string, ip: string): Promise<Lease | null> {
     if (this.#closed) throw new Error('presence: open after close');
     if (this.#users.get(user) >= this.#limits.maxStreamsPerUser || this.#ips.get(ip) >= this.#limits.maxStreamsPerIp) return null;
-    this.#users.inc(user);
-    this.#ips.inc(ip);
-    let released = false;
-    return {
-      release: async () => {
-        if (released || this.#closed) return;
-        released = true;
-        this.#users.dec(user);
-        this.#ips.dec(ip);
-      },
-    };
+    return takeLease({ users: this.#users, ips: this.#ips, closed: () => this.#closed }, user, ip);
   }
 
   async online(users: readonly string[]): Promise<Record<string, PresenceEntry>> {

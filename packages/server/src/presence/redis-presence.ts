@@ -14,6 +14,7 @@
  */
 import { Redis } from 'ioredis';
 import { entriesOf, resolveLimits, type Lease, type Presence, type PresenceEntry, type PresenceLimits, type PresenceStats } from './presence.ts';
+import { takeLease } from './lease.ts';
 import { Tally } from './tally.ts';
 
 export interface RedisPresenceOptions extends PresenceLimits {
@@ -136,21 +137,12 @@ export class RedisPresence implements Presence {
       granted = this.#users.get(user) < this.#limits.maxStreamsPerUser;
     }
     if (!granted) return null;
-    this.#users.inc(user);
-    this.#ips.inc(ip);
-    let released = false;
-    return {
-      release: async () => {
-        if (released || this.#closed) return;
-        released = true;
-        this.#users.dec(user);
-        this.#ips.dec(ip);
-        await this.#redis.eval(RELEASE_SCRIPT, 1, this.#key(`node:${this.#o.nodeId}`), user).catch((err: Error) => {
-          this.#o.onError(err);
-          this.#dirty = true;
-        });
-      },
-    };
+    return takeLease({ users: this.#users, ips: this.#ips, closed: () => this.#closed }, user, ip, async () => {
+      await this.#redis.eval(RELEASE_SCRIPT, 1, this.#key(`node:${this.#o.nodeId}`), user).catch((err: Error) => {
+        this.#o.onError(err);
+        this.#dirty = true;
+      });
+    });
   }
 
   async online(users: readonly string[]): Promise<Record<string, PresenceEntry>> {
