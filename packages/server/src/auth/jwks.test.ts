@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { HeraldError } from '@herald/protocol';
 import { createJwtVerifier } from './jwt.ts';
+import { code } from './fixtures/error-code.ts';
 
 const NOW = Date.now();
 const nowS = Math.floor(NOW / 1000);
@@ -49,15 +49,6 @@ function sign(key: CryptoKey, alg: string, kid: string, extra: Record<string, un
   return new SignJWT({ sub: 'carol', ...extra }).setProtectedHeader({ alg, kid, ...header }).setExpirationTime(nowS + 600).sign(key);
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HeraldError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a HeraldError');
-}
 
 describe('JWKS', () => {
   let jwks: JwksServer;

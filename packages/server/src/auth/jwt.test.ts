@@ -1,8 +1,8 @@
 import { describe, expect, it, vi, beforeAll, afterEach } from 'vitest';
 import { exportSPKI, generateKeyPair, SignJWT, base64url, type CryptoKey } from 'jose';
-import { HeraldError } from '@herald/protocol';
 import { createJwtVerifier } from './jwt.ts';
 import type { JwtAlgorithm } from './jwt-key.ts';
+import { code } from './fixtures/error-code.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-32b!';
 const NOW = 1_800_000_000_000;
@@ -15,15 +15,6 @@ async function hs(claims: Record<string, unknown>, opts: { secret?: string; alg?
   return jwt.sign(enc.encode(opts.secret ?? SECRET));
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HeraldError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a HeraldError, got success');
-}
 
 const keys: Record<string, { publicKey: CryptoKey; privateKey: CryptoKey; pem: string }> = {};
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HeraldError } from '@herald/protocol';
 import type { TicketRecord } from '../store/store.ts';
 import { createTicketIssuer, hashTicket } from './tickets.ts';
+import { code } from './fixtures/error-code.ts';
 
 /** A two-method fake of the Store's ticket table, with the same take-once semantics. */
 function ticketStore() {
@@ -19,15 +19,6 @@ function ticketStore() {
   };
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HeraldError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a HeraldError');
-}
 
 const T0 = 1_700_000_000_000;
 const alice = { user: 'alice', topics: ['orders.*'], expiresAt: T0 + 3_600_000 };
