@@ -72,6 +72,29 @@ describe.skipIf(reason)('RedisBus on the shared Redis', () => {
       expect(sub.listenerCount('error')).toBe(0);
     });
 
+    it('a resync handler that throws after a reconnect is reported to onError, never an unhandled rejection', async () => {
+      const pub = new Redis(URL);
+      const sub = new Redis(URL);
+      clients.push(pub, sub);
+      const errors: Error[] = [];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const bus = createRedisBus({ pub, sub, prefix, onError: (err) => errors.push(err) });
+        buses.push(bus);
+        const c = collector();
+        await bus.start({ ...c, resync: () => { throw new Error('resync failed'); } });
+        expect(bus.healthy()).toBe(true);
+        sub.disconnect(true); // drop the connection and let ioredis reconnect: 'ready' again
+        await waitFor('the resync failure reported', () => errors.some((e) => e.message === 'resync failed'), 5000);
+        await new Promise((r) => setTimeout(r, 50)); // an unhandled rejection surfaces a tick later
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
     it('refuses one client for both roles and bad probe timings', () => {
       const c = new Redis(URL, { lazyConnect: true });
       expect(() => createRedisBus({ pub: c, sub: c })).toThrow(/two clients/);

@@ -103,7 +103,9 @@ export class RedisBus implements Bus {
   async start(handlers: BusHandlers): Promise<void> {
     this.#handlers = handlers;
     this.#on(this.#sub, this.#o.sharded ? 'smessage' : 'message', (channel: string, payload: string) => this.#receive(channel, payload));
-    this.#on(this.#sub, 'ready', () => void this.#connect());
+    // #connect runs the caller's resync and onHealth: a throw there is reported, never left as an
+    // unhandled rejection (which would end the process).
+    this.#on(this.#sub, 'ready', () => void this.#connect().catch(this.#o.onError));
     this.#on(this.#sub, 'close', () => this.#lost());
     this.#on(this.#pub, 'ready', () => this.#update('connected'));
     this.#on(this.#pub, 'close', () => this.#update('disconnected'));
@@ -218,7 +220,8 @@ export class RedisBus implements Bus {
     if (this.#probe.check(this.#o.now())) {
       this.#update('starved');
       // Self-heal the likeliest cause, a subscription lost behind our back (SUBSCRIBE is
-      // idempotent); probes coming back then end the starvation with a resync.
+      // idempotent); probes coming back then end the starvation with a resync. Not awaited: the
+      // tick is synchronous, and #subscribeRaw reports its own failures to onError.
       void this.#subscribeRaw([this.#probeChannel, ...[...this.#channels].map((c) => this.#o.prefix + c)]);
     }
     const seq = this.#probe.send(this.#o.now());
