@@ -6,6 +6,7 @@
  * `timestamptz` (µs, rounding), which made age trims flaky.
  */
 import type pg from 'pg';
+import { inTransaction } from './postgres-tx.ts';
 import { newEpoch } from './rules.ts';
 
 /** Never edit a shipped migration; append a new one. */
@@ -48,32 +49,32 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 ];
 
 /** An arbitrary constant: the second half of the advisory lock key (the first is the schema). */
-const LOCK_CLASS = 0x4845_52;
+export const MIGRATION_LOCK_CLASS = 0x4845_52;
 
-/** Creates or upgrades the schema in the pool's current schema; returns the epoch. */
+/**
+ * Creates or upgrades the schema in the pool's current schema; returns the epoch. Runs through
+ * `inTransaction`, so a connection cut mid-migration rejects here and leaves the pool, instead of
+ * crashing the process with the client's unhandled 'error'. Not retried: start-up reports it.
+ */
 export async function migratePostgres(pool: pg.Pool): Promise<string> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()), $1)', [LOCK_CLASS]);
-    await c.query('CREATE TABLE IF NOT EXISTS herald_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await c.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM herald_migrations');
-    const version = rows[0]!.v;
-    if (version > POSTGRES_MIGRATIONS.length) {
-      throw new Error(`the database has Herald schema version ${version}, newer than this Herald (${POSTGRES_MIGRATIONS.length}): upgrade Herald`);
-    }
-    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
-      await c.query(POSTGRES_MIGRATIONS[v]!);
-      await c.query('INSERT INTO herald_migrations (version) VALUES ($1)', [v + 1]);
-    }
-    await c.query(`INSERT INTO herald_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING`, [newEpoch()]);
-    const epoch = await c.query<{ value: string }>(`SELECT value FROM herald_meta WHERE key = 'epoch'`);
-    await c.query('COMMIT');
-    return epoch.rows[0]!.value;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  return inTransaction(
+    pool,
+    async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()), $1)', [MIGRATION_LOCK_CLASS]);
+      await c.query('CREATE TABLE IF NOT EXISTS herald_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      const { rows } = await c.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM herald_migrations');
+      const version = rows[0]!.v;
+      if (version > POSTGRES_MIGRATIONS.length) {
+        throw new Error(`the database has Herald schema version ${version}, newer than this Herald (${POSTGRES_MIGRATIONS.length}): upgrade Herald`);
+      }
+      for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
+        await c.query(POSTGRES_MIGRATIONS[v]!);
+        await c.query('INSERT INTO herald_migrations (version) VALUES ($1)', [v + 1]);
+      }
+      await c.query(`INSERT INTO herald_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING`, [newEpoch()]);
+      const epoch = await c.query<{ value: string }>(`SELECT value FROM herald_meta WHERE key = 'epoch'`);
+      return epoch.rows[0]!.value;
+    },
+    1,
+  );
 }
