@@ -37,8 +37,7 @@ export default tseslint.config(
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       // An async executor's throw is lost; the promise never settles.
       'no-async-promise-executor': 'error',
-      // Rejections and throws carry an Error (a stack, a cause, a HeraldError code).
-      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      // Throws carry an Error (a stack, a cause, a HeraldError code).
       '@typescript-eslint/only-throw-error': 'error',
       // `void p`, `.catch(() => {})` and `catch {}` log and count, or say why silence is right.
       'herald/no-unexplained-silence': 'error',

@@ -16,7 +16,8 @@ const target = await startTarget(values.target, { cpu: null });
 let fleet;
 // A test-runner timeout sends SIGTERM: stop the server by its PID instead of orphaning it.
 process.once('SIGTERM', () => {
-  Promise.resolve(fleet?.close()).finally(() => target.stop().finally(() => process.exit(1)));
+  // On the way out: whatever fails, the server is stopped and the process exits.
+  void Promise.resolve(fleet?.close()).finally(() => target.stop().finally(() => process.exit(1)));
 });
 try {
   fleet = await openFleet({ port: target.port, n, path: target.subscribe.path, auth: target.subscribe.auth, rate: 2000 });

@@ -23,7 +23,7 @@ export async function createBenchDatabase() {
       async drop() {
         const c = new pg.Client({ connectionString: ADMIN_URL });
         await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => console.warn(`bench: could not drop database ${name}: ${err.message}`));
         await c.end();
       },
     };

@@ -15,7 +15,7 @@ export async function startAll(ctx, names, options = {}) {
 }
 
 export async function stopAll(targets) {
-  for (const t of targets) await t.stop().catch(() => {});
+  for (const t of targets) await t.stop().catch((err) => console.warn(`bench: stopping ${t.name} failed: ${err.message}`));
 }
 
 /** Opens `n` streams (indices from `fromIndex`) to `target` and waits until they are live. */

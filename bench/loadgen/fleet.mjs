@@ -129,6 +129,7 @@ export async function openFleet(options) {
     /** Reconnects every stream with Last-Event-ID; `caughtUp` counts those with ≥ minMarks deliveries. */
     resume: (minMarks) => Promise.all(children.map((c) => call(c, { cmd: 'resume', minMarks }))),
     async close() {
+      // A child that cannot answer 'close' is ended by the SIGTERM below all the same.
       await Promise.all(children.map((c) => call(c, { cmd: 'close' }).catch(() => {})));
       for (const c of children) c.kill('SIGTERM');
     },

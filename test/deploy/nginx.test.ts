@@ -56,8 +56,9 @@ describe.skipIf(reason)('nginx in front of two nodes', () => {
       clearTimeout(t);
     }
     await Promise.all(nodes.map((n) => n.kill()));
+    // Teardown: each process is signalled already; a slow port close must not skip what follows.
     await redis?.stop().catch(() => {});
-    await pg?.destroy().catch(() => {});
+    await pg?.destroy().catch(() => {}); // as above
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -49,8 +49,9 @@ describe.skipIf(reason)('HERALD_WORKERS=2 on one port', () => {
     for (const s of streams) s.stop();
     await node?.kill();
     for (const pid of workers) if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+    // Teardown: each process is signalled already; a slow port close must not skip what follows.
     await redis?.stop().catch(() => {});
-    await pg?.destroy().catch(() => {});
+    await pg?.destroy().catch(() => {}); // as above
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

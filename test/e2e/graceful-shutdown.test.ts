@@ -46,7 +46,7 @@ describe('graceful shutdown', () => {
     let stopping = true;
     const duringDrain = (async () => {
       for (let i = 0; stopping && i < 400; i++) {
-        const r = await pub.publish({ recipients: ['gus'], title: `during ${i}` }).catch(() => undefined);
+        const r = await pub.publish({ recipients: ['gus'], title: `during ${i}` }).catch(() => undefined); // refused mid-drain: not acked, not expected
         if (r?.status === 201) acked.push(r.body.notifications[0].id);
         await sleep(20);
       }

@@ -119,7 +119,7 @@ export class HeraldNode {
 
   /** SIGKILL, for afterAll: never throws. */
   async kill(): Promise<void> {
-    await this.signal('SIGKILL').catch(() => {});
+    await this.signal('SIGKILL').catch(() => {}); // afterAll goes on: the process is gone or going
   }
 
   /** Open file descriptors and RSS of the process, from /proc. */

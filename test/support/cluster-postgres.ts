@@ -70,7 +70,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     } catch {
       return false;
     } finally {
-      await client.end().catch(() => {});
+      await client.end().catch(() => {}); // a probe: a client that never connected has nothing to end
     }
   };
   const stop = async () => {
@@ -105,7 +105,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 export async function startBoth(): Promise<[PrivateRedis, PrivatePostgres]> {
   const [r, p] = await Promise.allSettled([startPrivateRedis(), startPrivatePostgres()]);
   if (r.status === 'fulfilled' && p.status === 'fulfilled') return [r.value, p.value];
+  // Cleanup on the way to throwing the start-up error, which is the one worth reporting.
   if (r.status === 'fulfilled') await r.value.stop().catch(() => {});
-  if (p.status === 'fulfilled') await p.value.destroy().catch(() => {});
+  if (p.status === 'fulfilled') await p.value.destroy().catch(() => {}); // as above
   throw r.status === 'rejected' ? r.reason : (p as PromiseRejectedResult).reason;
 }

@@ -98,7 +98,7 @@ export async function startHerald(o: HeraldOptions = {}): Promise<HeraldProcess>
     });
   });
   let exit: Exit | undefined;
-  void exited.then((e) => (exit = e));
+  void exited.then((e) => (exit = e)); // `exited` only resolves ('exit' event)
 
   const url = await waitFor(
     'Herald to print "Herald listening on"',

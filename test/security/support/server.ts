@@ -50,6 +50,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
       const m = /Herald listening on (http:\/\/[0-9.]+:\d+)/.exec(out);
       if (m) finish(null, m[1]);
     }, 50);
+    // `exited` only resolves ('exit' event); after a start, finish() is a no-op.
     void exited.then((code) => finish(new Error(`herald exited (${code}) before listening:\n${out}`)));
     function finish(err: Error | null, value?: string) {
       clearTimeout(deadline);

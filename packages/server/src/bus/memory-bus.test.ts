@@ -29,6 +29,7 @@ describe('MemoryBus', () => {
     const c = collector();
     await bus.start(c);
     await bus.subscribe('u:x');
+    // Not awaited on purpose: queued, then unsubscribed before delivery. The memory bus never rejects.
     void bus.publish(notificationMessage('x', 1));
     await bus.unsubscribe('u:x');
     await new Promise((r) => setTimeout(r, 0));

@@ -116,6 +116,7 @@ export class RedisPresence implements Presence {
     }
     this.#redis.on('error', this.#o.onError);
     this.#base = `${this.#o.prefix}{presence}:`;
+    // #heartbeat never rejects: it reports its own failures to onError and marks the hash dirty.
     this.#timer = setInterval(() => void this.#heartbeat(), this.#o.heartbeatMs);
     this.#timer.unref();
     this.#ready = this.#whenConnected().then(() => this.#heartbeat());

@@ -49,6 +49,7 @@ describe.skipIf(skip)('postgres store across processes', () => {
     try {
       // Readers during the run never see a hole: a later seq is never visible before an earlier one.
       let settled = false;
+      // Only a flag for the reader loop: `await running` below is where a failure surfaces.
       void running.finally(() => (settled = true)).catch(() => undefined);
       for (let i = 0; i < 2000 && !settled; i++) for (const u of USERS) await contiguousLog(store, u);
       await running;
