@@ -1,25 +1,26 @@
 /**
  * One timer for every connection (no per-connection timers). The heartbeat interval is cut into
- * slots; each tick visits one slot, so heartbeats and token-expiry checks are spread evenly
- * instead of landing on all connections at once.
+ * slots; each tick visits one slot, so heartbeats are spread evenly instead of landing on all
+ * connections at once. A connection's slot is its id modulo the slot count (ids are sequential,
+ * so slots fill evenly) and needs no lookup table.
  */
 import { encodeComment } from '@herald/protocol';
-import type { Connection } from './connection.ts';
 
 const HEARTBEAT = encodeComment();
-const SLOTS = 16;
+export const SLOTS = 16;
 
-export class HeartbeatWheel {
-  private readonly slots: Set<Connection>[] = Array.from({ length: SLOTS }, () => new Set());
-  private readonly slotOf = new Map<Connection, number>();
+/** What the wheel needs of a connection. */
+export interface Beating {
+  readonly id: number;
+  writeRaw(text: string): void;
+}
+
+export class HeartbeatWheel<C extends Beating = Beating> {
+  private readonly slots: Set<C>[] = Array.from({ length: SLOTS }, () => new Set());
   private next = 0;
-  private insertAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly clock: () => number,
-  ) {}
+  constructor(private readonly intervalMs: number) {}
 
   start(): void {
     if (this.timer) return;
@@ -32,27 +33,18 @@ export class HeartbeatWheel {
     this.timer = undefined;
   }
 
-  add(conn: Connection): void {
-    const slot = this.insertAt++ % SLOTS;
-    this.slots[slot]!.add(conn);
-    this.slotOf.set(conn, slot);
+  add(conn: C): void {
+    this.slots[conn.id % SLOTS]!.add(conn);
   }
 
-  remove(conn: Connection): void {
-    const slot = this.slotOf.get(conn);
-    if (slot === undefined) return;
-    this.slots[slot]!.delete(conn);
-    this.slotOf.delete(conn);
+  remove(conn: C): void {
+    this.slots[conn.id % SLOTS]!.delete(conn);
   }
 
-  /** Visits one slot: closes expired streams, sends a heartbeat comment to the others. */
+  /** Visits one slot: sends a heartbeat comment to each of its connections. */
   tick(): void {
     const slot = this.slots[this.next]!;
     this.next = (this.next + 1) % SLOTS;
-    const now = this.clock();
-    for (const conn of slot) {
-      if (conn.expiresAt <= now) conn.close('token_expired');
-      else conn.writeRaw(HEARTBEAT);
-    }
+    for (const conn of slot) conn.writeRaw(HEARTBEAT);
   }
 }

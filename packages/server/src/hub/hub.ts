@@ -15,15 +15,16 @@ import {
 } from '@herald/protocol';
 import type { BusMessage } from '../bus/bus.ts';
 import { toWire, type NewNotification, type StateTarget, type Store } from '../store/store.ts';
+import { StreamCatchUp, type CatchUpOptions } from './catch-up.ts';
 import { Connection, type CloseReason, type ConnectionHost } from './connection.ts';
 import { encodeTopicEvent, encodeUserEvent, type Encoded } from './encoded.ts';
+import { ExpiryWheel } from './expiry.ts';
 import { Flusher } from './flusher.ts';
 import { HeartbeatWheel } from './heartbeat.ts';
 import { HUB_DEFAULTS, type Activity, type HubOptions } from './options.ts';
 import { Registry } from './registry.ts';
 import { decideStart } from './resume.ts';
 import type { Sink } from './sink.ts';
-import { StreamCatchUp } from './catch-up.ts';
 
 export interface PublishInput extends Omit<NewNotification, 'id' | 'recipient'> {
   recipients: string[];
@@ -54,12 +55,24 @@ export interface HubStats {
   slowConsumersTotal: number;
 }
 
-export class Hub implements ConnectionHost {
+export class Hub {
   readonly store: Store;
   private readonly o: Required<Omit<HubOptions, 'gate'>> & Pick<HubOptions, 'gate'>;
   private readonly registry: Registry;
-  private readonly wheel: HeartbeatWheel;
+  private readonly wheel: HeartbeatWheel<Connection>;
+  private readonly expiry: ExpiryWheel<Connection>;
   private readonly catchUp: StreamCatchUp;
+  /**
+   * What connections may ask of the hub. A private object, so these callbacks are not part of the
+   * public Hub API; one for all connections, so no connection holds a closure.
+   */
+  private readonly host: ConnectionHost = {
+    repair: (conn) => this.repair(conn),
+    countsChanged: (conn) => this.countsChanged(conn),
+    markDirty: (conn) => this.flusher.add(conn),
+    closed: (conn, reason) => this.closed(conn, reason),
+  };
+  private trimming: Promise<void> | undefined;
   private readonly flusher = new Flusher();
   private readonly countsDue = new Set<string>();
   private readonly listeners = new Set<(a: Activity) => void>();
@@ -79,18 +92,31 @@ export class Hub implements ConnectionHost {
     } as Hub['o'];
     this.store = options.store;
     this.registry = new Registry(options.bus);
-    this.wheel = new HeartbeatWheel(this.o.heartbeatMs, this.o.clock);
+    this.wheel = new HeartbeatWheel(this.o.heartbeatMs);
+    this.expiry = new ExpiryWheel(this.o.clock);
     this.catchUp = new StreamCatchUp(this.store);
   }
 
+  /**
+   * Applies retention once (a restart applies a lowered retention at once, before any stream of
+   * this process reads the logs), then starts the bus, the timers and the periodic trim.
+   */
   async start(): Promise<void> {
+    await this.trim();
     await this.o.bus.start({ message: (m) => this.onBusMessage(m), resync: () => this.resyncAll() });
     this.wheel.start();
-    this.store.trim(this.o.retention, this.o.clock()).catch((e) => this.o.onError(e, 'trim')); // a restart applies a lowered retention at once
-    this.trimTimer = setInterval(() => {
-      this.store.trim(this.o.retention, this.o.clock()).catch((e) => this.o.onError(e, 'trim'));
-    }, this.o.trimEveryMs);
+    this.expiry.start();
+    this.trimTimer = setInterval(() => void this.trim(), this.o.trimEveryMs);
     this.trimTimer.unref();
+  }
+
+  /** One trim at a time; a failure is reported, never thrown (the next period tries again). */
+  private trim(): Promise<void> {
+    this.trimming ??= this.store
+      .trim(this.o.retention, this.o.clock())
+      .catch((err) => this.o.onError(err, 'trim'))
+      .finally(() => (this.trimming = undefined));
+    return this.trimming;
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────
@@ -169,22 +195,17 @@ export class Hub implements ConnectionHost {
         user: input.user,
         topics,
         epoch: this.store.epoch,
-        userSeq: 0,
-        topicSeq: 0,
-        sink: null,
-        host: this,
+        host: this.host,
         expiresAt: input.expiresAt,
         bufferLimit: this.o.bufferBytes,
       });
       this.leases.set(conn, lease);
       // Subscribe first, then read positions: anything committed after this point arrives live
-      // (and waits in `early`), anything before it is in the store. The splice drops repeats.
+      // (and waits in the connection), anything before it is in the store. The splice drops repeats.
       await this.registry.add(conn);
       const [userPos, topicPos] = await Promise.all([this.store.userPosition(input.user), this.store.topicPosition()]);
       const start = decideStart(input.cursor, this.store.epoch, userPos, topicPos);
-      conn.userSeq = start.userSeq;
-      conn.topicSeq = start.topicSeq;
-      conn.refreshPrefix(); // else the ready and topic ids carry user seq 0 and a resume replays history
+      conn.begin(start.userSeq, start.topicSeq);
       const counts = await this.counts(input.user);
       // Closed meanwhile: only a shutdown closes a stream that has no socket yet.
       if (conn.closed) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
@@ -195,10 +216,11 @@ export class Hub implements ConnectionHost {
       conn.writeControl('ready', { user: input.user, counts, heartbeatMs: this.o.heartbeatMs, topics, resumed: start.resumed }, true);
       if (start.reset) conn.writeControl('reset', { reason: start.reset });
       this.wheel.add(conn);
+      this.expiry.add(conn);
       // A stream without a cursor starts at the positions just read: nothing to replay, only the
-      // events that arrived meanwhile (they wait in `early`, and the splice drops older ones).
-      if (start.resumed) await this.replay(conn, true);
-      else this.goLive(conn);
+      // events that arrived meanwhile (they waited, and the splice drops older ones).
+      if (start.resumed) await this.replay(conn, { withTopics: true, position: userPos });
+      else conn.goLive();
       return conn;
     } catch (err) {
       if (conn) conn.close('shutdown');
@@ -207,33 +229,36 @@ export class Hub implements ConnectionHost {
     }
   }
 
-  /** Catches a connection up from the store, then releases the events that waited. */
-  private async replay(conn: Connection, withTopics: boolean): Promise<void> {
-    conn.live = false;
-    const { replayed } = await this.catchUp.run(conn, withTopics);
+  /**
+   * Catches a replaying connection up from the store (or tells it `reset` where retention removed
+   * the range), then releases the events that waited.
+   */
+  private async replay(conn: Connection, o: CatchUpOptions): Promise<void> {
+    const { replayed, reset } = await this.catchUp.run(conn, o);
     if (conn.closed) return;
-    if (replayed > 0) this.countsChanged(conn);
-    this.goLive(conn);
+    if (replayed > 0 || reset) this.countsChanged(conn);
+    conn.goLive();
   }
 
-  /** Releases the events that waited while the connection was catching up. */
-  private goLive(conn: Connection): void {
-    conn.live = true;
-    const waiting = conn.early;
-    conn.early = [];
-    for (const e of waiting) conn.offer(e);
-  }
-
-  repair(conn: Connection): void {
-    this.replay(conn, false).catch((err) => {
-      this.o.onError(err, 'gap repair');
+  /**
+   * Runs a replay in the background. A stream that cannot catch up is closed, never left waiting
+   * with a growing buffer: its client reconnects and resumes from its cursor.
+   */
+  private replayInBackground(conn: Connection, o: CatchUpOptions, what: string): void {
+    this.replay(conn, o).catch((err) => {
+      this.o.onError(err, what);
       conn.close('shutdown');
     });
   }
 
-  /** The bus may have dropped messages: every connection re-reads its logs. */
-  resyncAll(): void {
-    for (const conn of this.registry.all) if (conn.live) this.replay(conn, true).catch((err) => this.o.onError(err, 'resync'));
+  /** A connection saw a gap on the live path: fetch the missing range. */
+  private repair(conn: Connection): void {
+    this.replayInBackground(conn, { withTopics: false }, 'gap repair');
+  }
+
+  /** The bus may have dropped messages: every live connection re-reads its logs. */
+  private resyncAll(): void {
+    for (const conn of this.registry.all) if (conn.resync()) this.replayInBackground(conn, { withTopics: true }, 'resync');
   }
 
   private onBusMessage(msg: BusMessage): void {
@@ -252,28 +277,25 @@ export class Hub implements ConnectionHost {
     this.counters.deliveredTotal += conns.size;
   }
 
-  countsChanged(conn: Connection): void {
+  private countsChanged(conn: Connection): void {
     if (this.countsDue.has(conn.user)) return;
     this.countsDue.add(conn.user);
     setImmediate(() => {
       this.countsDue.delete(conn.user);
       this.counts(conn.user).then(
         (counts) => {
-          for (const c of this.registry.ofUser(conn.user) ?? []) if (c.live) c.writeControl('counts', counts);
+          for (const c of this.registry.ofUser(conn.user) ?? []) if (c.phase === 'live') c.writeControl('counts', counts);
         },
         (err) => this.o.onError(err, 'counts'),
       );
     });
   }
 
-  markDirty(conn: Connection): void {
-    this.flusher.add(conn);
-  }
-
-  closed(conn: Connection, reason: CloseReason): void {
+  private closed(conn: Connection, reason: CloseReason): void {
     if (reason === 'slow_consumer') this.counters.slowConsumersTotal++;
     this.registry.remove(conn);
     this.wheel.remove(conn);
+    this.expiry.remove(conn);
     const lease = this.leases.get(conn);
     this.leases.delete(conn);
     if (lease) Promise.resolve(lease.release()).catch((err) => this.o.onError(err, 'presence release'));
@@ -327,6 +349,7 @@ export class Hub implements ConnectionHost {
   async close(): Promise<void> {
     clearInterval(this.trimTimer);
     this.wheel.stop();
+    this.expiry.stop();
     for (const conn of [...this.registry.all]) conn.close('shutdown');
     await Promise.allSettled([...this.inFlight]);
   }

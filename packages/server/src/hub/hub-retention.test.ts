@@ -1,0 +1,92 @@
+/**
+ * Streams that meet a range retention removed: a resume racing a trim, a live gap whose range was
+ * trimmed, and the start-up trim. Each must end in `reset {reason:"retention"}` followed by live
+ * delivery, never silence, and never a loop of store reads (DESIGN §2).
+ */
+import { describe, expect, it } from 'vitest';
+import { countingStore } from '../../../../test/support/counting-store.ts';
+import { recorder, until } from '../../../../test/support/recording-sink.ts';
+import { createMemoryBus } from '../bus/memory-bus.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import type { Retention, Store } from '../store/store.ts';
+import { Hub } from './hub.ts';
+
+const KEEP_ALL: Retention = { userEventMaxCount: 1e9, userEventAgeMs: 1e12, topicMaxCount: 1e9, topicAgeMs: 1e12 };
+const keep = (n: number): Retention => ({ ...KEEP_ALL, userEventMaxCount: n });
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function setup(store: Store) {
+  const hub = new Hub({ store, bus: createMemoryBus(), heartbeatMs: 60_000, retention: KEEP_ALL });
+  await hub.start();
+  const open = async (user: string, cursor?: string) => {
+    const r = recorder();
+    const conn = await hub.openStream({ user, topics: [], cursor, expiresAt: Date.now() + 3600_000, ip: '127.0.0.1', open: () => r.sink });
+    return { ...r, conn };
+  };
+  const publish = (title: string) => hub.publish({ recipients: ['alice'], title, severity: 'info' });
+  return { hub, open, publish };
+}
+
+type Events = ReturnType<ReturnType<typeof recorder>['events']>;
+const titles = (events: Events) => events.filter((e) => e.event === 'notification').map((e) => e.data.title as string);
+const resets = (events: Events) => events.filter((e) => e.event === 'reset').map((e) => e.data.reason as string);
+
+describe('a stream that meets a trimmed range', () => {
+  it('a resume whose range is trimmed between the position read and the catch-up gets reset, then live delivery, and the store goes quiet', async () => {
+    const store = countingStore(createMemoryStore());
+    const { hub, open, publish } = await setup(store);
+    const first = await open('alice');
+    await publish('one');
+    await until(() => titles(first.events()).length === 1);
+    const cursor = first.events().at(-1)!.id!;
+    first.conn.close('client');
+    for (let i = 0; i < 8; i++) await publish(`missed${i}`);
+    // The position read sees nothing trimmed; the trim lands before the catch-up reads the range.
+    store.before('userEventsSince', () => store.trim(keep(3), Date.now()));
+    const again = await open('alice', cursor);
+    await until(() => resets(again.events()).length > 0, 2000, 'a reset');
+    expect(resets(again.events())).toEqual(['retention']);
+    await publish('later');
+    await until(() => titles(again.events()).includes('later'), 2000, 'live delivery after the reset');
+    expect(titles(again.events())).toEqual(['later']);
+    const before = store.calls.total;
+    await sleep(200);
+    expect(store.calls.total - before).toBeLessThan(5);
+    // The reset carries the new position: resuming from it replays nothing and needs no reset.
+    const resetId = again.events().find((e) => e.event === 'reset')!.id;
+    expect(resetId).toBeDefined();
+    await hub.close();
+  });
+
+  it('a live gap whose range was trimmed gets reset, then live delivery, with a bounded number of store reads', async () => {
+    const store = countingStore(createMemoryStore());
+    const { hub, open, publish } = await setup(store);
+    const a = await open('alice');
+    await publish('seen');
+    await until(() => titles(a.events()).length === 1);
+    // Stored but never on the bus (an outage), then trimmed away: the stream's next event is past a hole.
+    for (let i = 0; i < 6; i++) await store.publish([{ id: `lost${i}`, recipient: 'alice', title: `lost${i}`, severity: 'info' }], Date.now());
+    await store.trim(keep(2), Date.now());
+    const before = store.calls.total;
+    await publish('after-hole');
+    await until(() => resets(a.events()).length > 0, 2000, 'a reset');
+    await publish('later');
+    await until(() => titles(a.events()).includes('later'), 2000, 'live delivery after the reset');
+    expect(resets(a.events())).toEqual(['retention']);
+    expect(titles(a.events())).not.toContain('lost0');
+    await sleep(200);
+    expect(store.calls.total - before).toBeLessThan(30);
+    await hub.close();
+  });
+
+  it('start resolves only after the start-up trim has applied retention', async () => {
+    const inner = createMemoryStore();
+    for (let i = 0; i < 5; i++) await inner.publish([{ id: `n${i}`, recipient: 'alice', title: `n${i}`, severity: 'info' }], Date.now());
+    const store = countingStore(inner);
+    store.before('trim', () => sleep(30));
+    const hub = new Hub({ store, bus: createMemoryBus(), heartbeatMs: 60_000, retention: keep(2) });
+    await hub.start();
+    expect(await inner.userPosition('alice')).toEqual({ last: 5, trimmed: 3 });
+    await hub.close();
+  });
+});
