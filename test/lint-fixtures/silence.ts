@@ -1,9 +1,10 @@
 // Fixture for test/lint.test.ts (ignored by `npm run lint`). It must report exactly these (the
 // unexplained ones), and none of the explained or handled forms further down:
-// expect line 12: herald/no-unexplained-silence
 // expect line 13: herald/no-unexplained-silence
 // expect line 14: herald/no-unexplained-silence
-// expect line 17: herald/no-unexplained-silence
+// expect line 15: herald/no-unexplained-silence
+// expect line 18: herald/no-unexplained-silence
+// expect line 21: herald/no-unexplained-silence
 
 async function work(): Promise<void> {}
 const log = (err: unknown) => console.error(err);
@@ -15,6 +16,9 @@ export function unexplained(): void {
   try {
     JSON.parse('x');
   } catch {}
+  // A comment about the next statement explains nothing two statements down.
+  log('x');
+  void work().finally(() => log('done'));
 }
 
 export function explained(): void {
