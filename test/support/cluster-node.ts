@@ -62,8 +62,11 @@ export class HeraldNode {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns `herald serve` and waits until /readyz answers 200. */
-  async start(): Promise<void> {
+  /**
+   * Spawns `herald serve` and waits until /readyz answers 200, or with `waitFor: 'live'` only until
+   * /healthz does (a node started while Redis is down listens, but is not ready).
+   */
+  async start(o: { waitFor?: 'ready' | 'live' } = {}): Promise<void> {
     const { NODE_ARGS, ...env } = this.env;
     const args = [...this.nodeArgs, ...(NODE_ARGS ? NODE_ARGS.split(' ') : [])];
     const c = reap(spawn(process.execPath, [...args, HERALD_BIN, 'serve'], {
@@ -91,13 +94,23 @@ export class HeraldNode {
     this.child = c;
     await until(`herald on :${this.port} to be ready`, async () => {
       if (c.exitCode !== null) throw new Error(`herald on :${this.port} exited (${c.exitCode}): ${this.log.join('')}`);
-      return (await this.ready()) === 200;
+      return (await (o.waitFor === 'live' ? this.live() : this.ready())) === 200;
     }, this.readyTimeoutMs, 100);
   }
 
+  /** Status of /healthz (0 when it does not answer). */
+  async live(): Promise<number> {
+    return this.status('/healthz');
+  }
+
+  /** Status of /readyz (0 when it does not answer). */
   async ready(): Promise<number> {
+    return this.status('/readyz');
+  }
+
+  private async status(path: string): Promise<number> {
     try {
-      const r = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) });
+      const r = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(2000) });
       await r.arrayBuffer();
       return r.status;
     } catch {
