@@ -49,8 +49,9 @@ describe.skipIf(reason)('chaos: a Redis outage longer than retention, with a tri
   afterAll(async () => {
     for (const s of streams) s.stop();
     await Promise.all(nodes.map((n) => n.kill()));
+    // Teardown: a slow port close must not skip what follows.
     await redis?.stop().catch(() => {});
-    await db?.destroy().catch(() => {});
+    await db?.destroy().catch(() => {}); // as above
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 

@@ -106,6 +106,7 @@ export class Hub {
     await this.o.bus.start({ message: (m) => this.onBusMessage(m), resync: () => this.resyncAll() });
     this.wheel.start();
     this.expiry.start();
+    // trim() reports its own failures to onError and never rejects.
     this.trimTimer = setInterval(() => void this.trim(), this.o.trimEveryMs);
     this.trimTimer.unref();
   }
@@ -224,7 +225,7 @@ export class Hub {
       return conn;
     } catch (err) {
       if (conn) conn.close('shutdown');
-      else Promise.resolve(lease.release()).catch(() => {});
+      else Promise.resolve(lease.release()).catch((e) => this.o.onError(e, 'presence release'));
       throw err;
     }
   }

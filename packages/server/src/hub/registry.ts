@@ -62,6 +62,8 @@ export class Registry {
     map.delete(key);
     const channel = prefix + key;
     this.channels.delete(channel);
+    // Buses report their own unsubscribe failures (onError); a subscription left behind only
+    // brings messages that no connection wants, and they are dropped here.
     this.bus.unsubscribe(channel).catch(() => {});
   }
 }
