@@ -5,7 +5,9 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCors } from './cors.ts';
-import { errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.ts';
+import { HeraldError } from '@herald/protocol';
+import { declaresUtf8 } from './charset.ts';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.ts';
 import type { AppOptions } from './options.ts';
 import { requestSerializer } from './redact.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -15,6 +17,7 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { publishRoutes } from './routes/publish.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { trackRequests } from './sse-route.ts';
 
 export interface HeraldApp {
   app: FastifyInstance;
@@ -34,12 +37,16 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
+    // Bytes Node's parser refuses (duplicate Content-Length, CL with TE) get the JSON error body.
+    clientErrorHandler,
     // Node checks the headers timeout only every `connectionsCheckingInterval` (30 s by default),
     // which would let a slowloris client hold a socket for ~30 s whatever the timeout says.
     http: { connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.server.headersTimeout = o.headersTimeoutMs;
+  // Before any route: a stream must know whether a request was pipelined behind it.
+  trackRequests(app.server);
 
   await app.register(swagger, {
     openapi: {
@@ -56,6 +63,9 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerCors(app, o.corsOrigins);
+  app.addHook('preParsing', async (req) => {
+    if (!declaresUtf8(req.headers['content-type'])) throw new HeraldError('unsupported_media_type', 'Send the body as UTF-8: Content-Type: application/json, with no charset or charset=utf-8.');
+  });
 
   publishRoutes(app, o);
   streamRoutes(app, o, isDraining);

@@ -23,25 +23,44 @@ interface InternalParser {
   socket?: unknown;
 }
 
-export function detachSocket(socket: Socket, res: ServerResponse): void {
-  const s = socket as Socket & { parser?: InternalParser | null };
+/**
+ * Detaches `socket` from the HTTP server once `res` owns it. Returns false, and changes nothing,
+ * when the socket cannot be detached: a step is missing from Node's internals, or `res` does not
+ * own the socket (a pipelined response waiting its turn, which `res.detachSocket` would assert on).
+ * The caller has checked that already (sse-route.ts); checking again here keeps this function
+ * safe on its own. After it returns true the socket has no listeners at all: the caller must add
+ * its own 'error' listener before it writes.
+ */
+export function detachSocket(socket: Socket, res: ServerResponse): boolean {
+  const s = socket as Socket & { parser?: InternalParser | null; _httpMessage?: unknown };
   const parser = s.parser;
-  if (!parser || typeof parser.unconsume !== 'function' || typeof parser.remove !== 'function') return;
+  if (!parser || typeof parser.unconsume !== 'function' || typeof parser.remove !== 'function') return false;
+  if (s._httpMessage !== res || socket.destroyed) return false;
+  // The one call that asserts goes first, while Node's listeners are still in place.
+  res.detachSocket(socket);
   for (const event of ['data', 'end', 'close', 'drain', 'error', 'timeout']) socket.removeAllListeners(event);
-  if (parser._consumed) parser.unconsume();
-  parser.finish?.();
-  parser.remove();
+  try {
+    if (parser._consumed) parser.unconsume();
+    // Bytes the client sent after the request (a partial pipelined request) die with the parser:
+    // finish() reports an incomplete message as a returned Error, it does not throw.
+    parser.finish?.();
+    parser.remove();
+  } catch {
+    // Not expected from any Node version this runs on; should a step throw, the socket is in an
+    // unknown state and ending it is the only safe outcome. The caller sees it destroyed.
+    socket.destroy();
+  }
   parser.incoming = null;
   parser.outgoing = null;
   parser.socket = null;
   s.parser = null;
-  res.detachSocket(socket);
   // Close the native parser once its stack has unwound, as Node does.
   setImmediate(closeParser, parser);
   // Flowing mode with no data listener: anything the client sends is read and dropped.
   socket.resume();
   // A client's half-close ends the stream too (the server allows half-open sockets).
   socket.on('end', destroyOnEnd);
+  return true;
 }
 
 // Module-level functions, not closures: a closure here would share a context with `parser` and

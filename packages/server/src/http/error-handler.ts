@@ -2,8 +2,10 @@
  * Every failure becomes `{"error":{"code","message"}}` with a stable code. Client mistakes are
  * 4xx; only a bug on our side is a 500, and its details go to the log, not to the client.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ERROR_CODES, HeraldError, type ErrorCode } from '@herald/protocol';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
@@ -54,4 +56,47 @@ export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, r
 
 export function notFoundHandler(_req: FastifyRequest, reply: FastifyReply): void {
   sendError(reply, new HeraldError('not_found'));
+}
+
+/** What Node's parser reports before there is a request to answer (see `clientErrorHandler`). */
+const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'body_too_large',
+};
+
+/** The HeraldError for a parser error: anything not listed is malformed framing, 400. */
+export function clientErrorOf(err: { code?: unknown }): HeraldError {
+  const code = typeof err.code === 'string' ? CLIENT_ERROR_CODES[err.code] : undefined;
+  return new HeraldError(code ?? 'bad_request', code ? undefined : 'The request is malformed HTTP (e.g. duplicate Content-Length, or Content-Length with Transfer-Encoding).');
+}
+
+/**
+ * Node's server 'clientError': the parser refused the bytes (duplicate Content-Length,
+ * Content-Length with Transfer-Encoding, an invalid header, a headers timeout) before any request
+ * existed, so no route or error handler runs. Node and Fastify would write their own bare 400;
+ * this writes the documented JSON body instead, when the socket can still take it and no
+ * response has started on it, then closes the connection: the framing is lost, so nothing
+ * after the bad bytes can be trusted.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  // A reset: the client is gone and there is nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ err }, 'client error');
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true;
+  if (socket.writable && !started) {
+    const he = clientErrorOf(err);
+    const body = JSON.stringify(he.toBody());
+    socket.write(
+      `HTTP/1.1 ${he.status} ${STATUS_CODES[he.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  // End once the answer is flushed; a client that never reads gets no more than a second.
+  socket.destroySoon();
+  setTimeout(destroy, 1000, socket).unref();
+}
+
+function destroy(socket: Socket): void {
+  socket.destroy();
 }

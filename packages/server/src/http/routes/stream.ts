@@ -6,14 +6,17 @@ import { authenticateUser } from '../authenticate.ts';
 import type { AppOptions } from '../options.ts';
 import { openRawSse } from '../raw-sse.ts';
 import { errorResponses, streamQuery } from '../schemas.ts';
+import { assertHijackable, refuseHead } from '../sse-route.ts';
 import { TokenBuckets } from '../token-bucket.ts';
 
 export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: () => boolean): void {
   const admission = new TokenBuckets(o.limits.maxNewConnectionsPerS, o.limits.maxNewConnectionsPerS, o.clock);
 
+  refuseHead(app, '/v1/stream');
   app.get<{ Querystring: { topics?: string; ticket?: string; lastEventId?: string } }>(
     '/v1/stream',
     {
+      exposeHeadRoute: false,
       schema: {
         summary: 'The Server-Sent Events stream of the authenticated user',
         description:
@@ -24,6 +27,9 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
       },
     },
     async (req, reply) => {
+      // First, before any work: a pipelined request is refused however valid it is. Checked
+      // again when the stream opens, since the client may pipeline or half-close meanwhile.
+      assertHijackable(req, reply);
       if (isDraining()) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
       const wait = admission.take('all');
       if (wait > 0) throw new HeraldError('rate_limited', 'Too many new streams; retry shortly.', { retryAfter: wait });

@@ -1,0 +1,73 @@
+/**
+ * What every Server-Sent Events route shares before it takes its socket over: HEAD is refused,
+ * and the socket must be in a clean state for hijacking.
+ *
+ * A stream writes straight to its socket and then detaches it from Node's HTTP server
+ * (raw-sse.ts, detach-socket.ts). That is only sound when this request is the socket's one
+ * outstanding exchange. HTTP/1.1 pipelining breaks it both ways: a request still unanswered
+ * before ours means our bytes would overtake its response (and Node asserts when a response that
+ * does not own the socket detaches it); a request parsed after ours would never be answered. A
+ * request with a body, or a socket the client has half-closed or that is gone, is no better. No
+ * browser, EventSource or proxy pipelines, so such a request is refused with 400 and
+ * `Connection: close`, which Node sends in order, after the responses before it.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { HeraldError } from '@herald/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The last request Node has parsed on each socket. */
+const latest = new WeakMap<object, IncomingMessage>();
+
+/**
+ * Remembers, for each socket, the last request parsed on it. Prepended, so that it runs before
+ * Fastify's own listener and therefore before any route handler of that request.
+ */
+export function trackRequests(server: Server): void {
+  server.prependListener('request', (req: IncomingMessage) => {
+    latest.set(req.socket, req);
+  });
+}
+
+/**
+ * Why this request's socket cannot be taken over, or undefined when it can. Pure reads of the
+ * socket and of Node's `socket._httpMessage` (the response that currently owns the socket; Node
+ * assigns it to the next pipelined response only when the one before has finished).
+ */
+export function hijackRefusal(req: IncomingMessage, res: ServerResponse): string | undefined {
+  const socket = req.socket as Socket & { _httpMessage?: unknown };
+  // An injected request (light-my-request) has no real socket to take over or to protect.
+  if (!(socket instanceof Socket)) return undefined;
+  if (socket.destroyed || !socket.writable || socket.readableEnded) return 'The client closed the connection.';
+  if (hasBody(req)) return 'A stream request has no body.';
+  if (socket._httpMessage !== res) return 'A stream request must not be pipelined behind another request on its connection.';
+  const last = latest.get(socket);
+  if (last !== undefined && last !== req) return 'No request may be pipelined behind a stream request on its connection.';
+  return undefined;
+}
+
+/** Throws the 400 that refuses a hijack, with `Connection: close`, when the socket is not clean. */
+export function assertHijackable(req: FastifyRequest, reply: FastifyReply): void {
+  const why = hijackRefusal(req.raw, reply.raw);
+  if (why === undefined) return;
+  // Whatever the client pipelined after this request is left unanswered: the connection ends.
+  reply.header('Connection', 'close');
+  throw new HeraldError('bad_request', why);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0') || !req.complete;
+}
+
+/**
+ * `HEAD` on a stream route: 405 with `Allow: GET`. Fastify would otherwise run the GET handler
+ * for HEAD, and the handler writes a stream body straight to the socket. Register the GET route
+ * with `exposeHeadRoute: false`.
+ */
+export function refuseHead(app: FastifyInstance, path: string): void {
+  app.head(path, { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('Allow', 'GET');
+    throw new HeraldError('method_not_allowed', 'A stream is opened with GET.');
+  });
+}
