@@ -188,7 +188,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         return { seq, topic, event, data, at: now };
       }),
     async userEventsSince(user, after, limit) {
-      const r = await pool.query<UserEventRow>('SELECT seq, at, type, payload FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [user, after, limit]);
+      // Clamped at the trimmed point like every store (a trim deletes these rows in the same
+      // transaction; the clamp keeps the contract independent of how a trim is written).
+      const r = await pool.query<UserEventRow>(
+        `SELECT seq, at, type, payload FROM user_events
+         WHERE user_id = $1 AND seq > GREATEST($2::bigint, COALESCE((SELECT trimmed FROM user_positions WHERE user_id = $1), 0))
+         ORDER BY seq LIMIT $3`,
+        [user, after, limit],
+      );
       return r.rows.map((row) => userEventFromRow(user, row));
     },
     async topicEventsSince(after, topics, limit) {

@@ -7,6 +7,7 @@
  *   1, 2, 3 … per user with no gap, and commit order equals sequence order;
  * - topic events get a global sequence with the same property;
  * - a rejected or failed call writes nothing (all recipients of a publish, or none);
+ * - `trimmed` only grows, and reads of a log never return a seq at or below it;
  * - `epoch` is fixed when the store is first created and never changes.
  * Times are epoch milliseconds, injected by the caller (no clock inside a store).
  */
@@ -111,7 +112,11 @@ export interface Store {
   /** Appends to the topic log. */
   appendTopicEvent(topic: string, event: string, data: string, now: number): Promise<TopicEvent>;
 
-  /** User events with seq > after, ascending, at most `limit`. */
+  /**
+   * User events with seq > max(after, trimmed), ascending, at most `limit`. Never an event at or
+   * below the trimmed point (its notification may still be in the inbox); a caller whose `after`
+   * is below it sees the hole (the first seq is not `after + 1`) and must `reset`, not retry.
+   */
   userEventsSince(user: string, after: number, limit: number): Promise<UserEvent[]>;
 
   /** Topic events with seq > after whose topic is in `topics`, ascending, at most `limit`. */

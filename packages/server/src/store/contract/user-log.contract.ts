@@ -108,6 +108,33 @@ export function userLogContract(ctx: StoreContext): void {
       expect(await ctx.store.userPosition('carol')).toEqual({ last: 1, trimmed: 1 });
     });
 
+    it('a read never returns an event at or below the trimmed point, whatever `after` it starts from', async () => {
+      const [a] = await publishEach(ctx.store, Array.from({ length: 6 }, () => note('alice')), T0);
+      await ctx.store.changeState('alice', 'read', { ids: [a!.id] }, T0 + 1);
+      await publishEach(ctx.store, [note('alice')], T0 + 2);
+      // Notifications stay in the inbox after their log events are trimmed; reads must not see them.
+      await ctx.store.trim({ ...KEEP_ALL, userEventMaxCount: 4 }, T0 + 3);
+      expect(await ctx.store.userPosition('alice')).toEqual({ last: 8, trimmed: 4 });
+      for (const [after, first] of [[0, 5], [3, 5], [4, 5], [5, 6], [8, undefined]] as const) {
+        const seqs = (await ctx.store.userEventsSince('alice', after, 100)).map((e) => e.seq);
+        expect(seqs[0], `after ${after}`).toBe(first);
+        expect(seqs, `after ${after}`).toEqual(first === undefined ? [] : Array.from({ length: 9 - first }, (_, i) => first + i));
+      }
+    });
+
+    it('a read racing trims returns a gap-free run that starts right after a trimmed point', async () => {
+      await publishEach(ctx.store, Array.from({ length: 30 }, () => note('alice')), T0);
+      let trimmedBefore = 0;
+      for (let keep = 25; keep >= 0; keep -= 5) {
+        const [page] = await Promise.all([ctx.store.userEventsSince('alice', 0, 100), ctx.store.trim({ ...KEEP_ALL, userEventMaxCount: keep }, T0)]);
+        const trimmedAfter = (await ctx.store.userPosition('alice')).trimmed;
+        const seqs = page.map((e) => e.seq);
+        if (seqs.length > 0) expect([trimmedBefore, trimmedAfter]).toContain(seqs[0]! - 1);
+        expect(seqs).toEqual(seqs.length === 0 ? [] : Array.from({ length: 30 - seqs[0]! + 1 }, (_, i) => seqs[0]! + i));
+        trimmedBefore = trimmedAfter;
+      }
+    });
+
     it('a non-finite limit disables that rule', async () => {
       await publishEach(ctx.store, [note('alice'), note('alice')], T0);
       const inf = Number.POSITIVE_INFINITY;
