@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { countingStore } from '../../../../test/support/counting-store.ts';
 import { recorder, until } from '../../../../test/support/recording-sink.ts';
+import type { Bus, BusHandlers } from '../bus/bus.ts';
 import { createMemoryBus } from '../bus/memory-bus.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { Retention, Store } from '../store/store.ts';
@@ -25,6 +26,26 @@ async function setup(store: Store) {
   };
   const publish = (title: string) => hub.publish({ recipients: ['alice'], title, severity: 'info' });
   return { hub, open, publish };
+}
+
+/** A memory bus that can go down (dropping every message) and come back with a resync, as Redis does. */
+function outageBus() {
+  const inner = createMemoryBus();
+  let handlers: BusHandlers | undefined;
+  let down = false;
+  const bus: Bus = {
+    start: (h) => ((handlers = h), inner.start({ message: (m) => void (down || h.message(m)), resync: () => h.resync() })),
+    publish: (m) => inner.publish(m),
+    subscribe: (c) => inner.subscribe(c),
+    unsubscribe: (c) => inner.unsubscribe(c),
+    healthy: () => !down && inner.healthy(),
+    close: () => inner.close(),
+  };
+  return {
+    bus,
+    goDown: () => void (down = true),
+    comeBack: () => ((down = false), handlers!.resync()),
+  };
 }
 
 type Events = ReturnType<ReturnType<typeof recorder>['events']>;
@@ -76,6 +97,34 @@ describe('a stream that meets a trimmed range', () => {
     expect(titles(a.events())).not.toContain('lost0');
     await sleep(200);
     expect(store.calls.total - before).toBeLessThan(30);
+    await hub.close();
+  });
+
+  it('a bus outage longer than retention with a trim during it: every stream ends with every missed event or a reset, then gets live events', async () => {
+    const store = countingStore(createMemoryStore());
+    const net = outageBus();
+    const hub = new Hub({ store, bus: net.bus, heartbeatMs: 60_000, retention: KEEP_ALL });
+    await hub.start();
+    const open = async (user: string) => {
+      const r = recorder();
+      await hub.openStream({ user, topics: [], expiresAt: Date.now() + 3600_000, ip: '127.0.0.1', open: () => r.sink });
+      return r;
+    };
+    const far = [await open('far'), await open('far')];
+    const near = [await open('near'), await open('near')];
+    net.goDown();
+    for (let i = 0; i < 10; i++) await hub.publish({ recipients: ['far'], title: `missed${i}`, severity: 'info' });
+    for (let i = 0; i < 2; i++) await hub.publish({ recipients: ['near'], title: `missed${i}`, severity: 'info' });
+    await store.trim(keep(3), Date.now());
+    net.comeBack();
+    await until(() => far.every((r) => resets(r.events()).length > 0) && near.every((r) => titles(r.events()).length === 2), 2000, 'catch-up or reset');
+    await hub.publish({ recipients: ['far', 'near'], title: 'live', severity: 'info' });
+    await until(() => [...far, ...near].every((r) => titles(r.events()).includes('live')), 2000, 'live delivery');
+    for (const r of far) expect([resets(r.events()), titles(r.events())]).toEqual([['retention'], ['live']]);
+    for (const r of near) expect([resets(r.events()), titles(r.events())]).toEqual([[], ['missed0', 'missed1', 'live']]);
+    const before = store.calls.total;
+    await sleep(200);
+    expect(store.calls.total - before).toBeLessThan(5);
     await hub.close();
   });
 

@@ -1,56 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { recorder, until } from '../../../../test/support/recording-sink.ts';
 import { createMemoryBus } from '../bus/memory-bus.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/store.ts';
 import { Hub } from './hub.ts';
-import type { Sink } from './sink.ts';
-
-/** A sink that records what a client would read, parsed into events. */
-function recorder(opts: { stalled?: boolean } = {}) {
-  let text = '';
-  let queued = 0;
-  const sink: Sink & { text(): string; ended: boolean; destroyed: boolean } = {
-    ended: false,
-    destroyed: false,
-    write(chunk) {
-      if (opts.stalled) queued += chunk.length;
-      else text += chunk;
-      return !opts.stalled;
-    },
-    get bufferedBytes() {
-      return queued;
-    },
-    end() {
-      this.ended = true;
-    },
-    destroy() {
-      this.destroyed = true;
-    },
-    text: () => text,
-  };
-  const events = () =>
-    text
-      .split('\n\n')
-      .filter((b) => /^(id|event|data):/m.test(b))
-      .map((b) => {
-        const f: Record<string, string> = {};
-        for (const line of b.split('\n')) {
-          const m = /^(id|event|data): (.*)$/.exec(line);
-          if (m) f[m[1]!] = f[m[1]!] === undefined ? m[2]! : `${f[m[1]!]}\n${m[2]}`;
-        }
-        return { id: f.id, event: f.event ?? 'message', data: JSON.parse(f.data ?? 'null') };
-      });
-  return { sink, events };
-}
-
-const tick = () => new Promise((r) => setTimeout(r, 5));
-async function until(cond: () => boolean, ms = 2000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await tick();
-  }
-}
 
 async function setup(store: Store = createMemoryStore()) {
   const hub = new Hub({ store, bus: createMemoryBus(), heartbeatMs: 60_000 });
