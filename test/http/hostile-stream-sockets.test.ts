@@ -25,7 +25,7 @@ let exited = false;
 const conns: RawConnection[] = [];
 
 beforeAll(async () => {
-  herald = await startHerald({ env: { HERALD_STREAM_BUFFER_BYTES: '65536', HERALD_MAX_DATA_BYTES: '60000' } });
+  herald = await startHerald({ env: { HERALD_STREAM_BUFFER_BYTES: '65536', HERALD_MAX_DATA_BYTES: '60000', HERALD_HEADERS_TIMEOUT_MS: '1500' } });
   // `exited` never rejects: it resolves with the exit code or signal.
   void herald.exited.then(() => (exited = true));
   bystander = await openRawStream(herald.port, await signToken('bystander'));
@@ -182,6 +182,16 @@ describe.each(targets)('hostile HTTP on $path', (t) => {
     await expectUnharmed();
   });
 
+  it('a stream request followed by half of another request: the stream opens or is refused, and nothing is left behind', async () => {
+    const c = await open();
+    c.write((await streamRequest()) + 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ');
+    await waitFor('an answer to the stream request', () => parseResponses(c.text()).length >= 1, { timeoutMs: 10_000 });
+    const [first] = parseResponses(c.text());
+    if (first!.status === 400) expectJsonError(first, 400, 'bad_request');
+    else expect(first!.headers['content-type']).toMatch(/^text\/event-stream/);
+    await expectUnharmed();
+  });
+
   it('a stream request followed at once by a half-close is never left open', async () => {
     for (let i = 0; i < 5; i++) {
       const c = await open();
@@ -254,6 +264,28 @@ describe('framing errors on any route', () => {
     c.write(request('POST', '/v1/notifications', { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'content-length': ['2', '2'] }, '{}'));
     await serverCloses(c, 'duplicate Content-Length');
     expectJsonError(parseResponses(c.text())[0], 400, 'bad_request');
+    await expectUnharmed();
+  });
+});
+
+describe('parser errors get the JSON error body', () => {
+  it('headers that never finish get the JSON 408 and the connection closes', async () => {
+    const c = await open();
+    c.write('GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a');
+    for (let i = 0; i < 60 && !c.isClosed; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (!c.isClosed) c.write('a');
+    }
+    await serverCloses(c, 'the headers timeout');
+    expectJsonError(parseResponses(c.text())[0], 408, 'request_timeout');
+    await expectUnharmed();
+  });
+
+  it('oversized headers get the JSON 431 and the connection closes', async () => {
+    const c = await open();
+    c.write(request('GET', '/v1/stream', { 'x-big': 'a'.repeat(20_000) }));
+    await serverCloses(c, 'oversized headers');
+    expectJsonError(parseResponses(c.text())[0], 431, 'headers_too_large');
     await expectUnharmed();
   });
 });
