@@ -89,13 +89,14 @@ describe('Connection resume state', () => {
     expect(() => act(setup().conn)).toThrow(/stream 1/);
   });
 
-  it('resync moves only a live stream back to catching up', () => {
+  it('resync moves a live stream back to catching up, and asks a replay under way to read again, once', () => {
     const { conn } = setup();
-    expect(conn.resync()).toBe(false);
+    expect([conn.resync(), conn.phase]).toEqual([false, 'opening']);
     conn.begin(0, 0);
-    expect(conn.resync()).toBe(false);
+    expect([conn.resync(), conn.phase]).toEqual([false, 'catching_up']);
+    expect([conn.takeResync(), conn.takeResync()]).toEqual([true, false]);
     conn.goLive();
-    expect([conn.resync(), conn.phase]).toEqual([true, 'catching_up']);
+    expect([conn.resync(), conn.phase, conn.takeResync()]).toEqual([true, 'catching_up', false]);
   });
 
   it('a closed stream ignores events and replays, and reports its close once', () => {

@@ -1,10 +1,10 @@
 /**
  * One open stream: its resume state and its pending bytes.
  *
- * The resume state (phase, the cursor's sequences, the events waiting while the stream replays)
- * has one owner, this class, and changes only through the named moves below (`begin`, `resync`,
- * `goLive`, `skipTo`, `close`, and a gap seen by `offer`), checked against `stream-phase.ts`.
- * The hub and the catch-up ask for moves; they never write the fields.
+ * The resume state (phase, the cursor's sequences, the events waiting while the stream replays,
+ * a resync that came meanwhile) has one owner, this class, and changes only through the named
+ * moves below (`begin`, `resync`, `goLive`, `skipTo`, `close`, and a gap seen by `offer`), checked
+ * against `stream-phase.ts`. The streams and the catch-up ask for moves; they never write fields.
  *
  * Ordering rule (DESIGN §2): a user event is written only when its seq is exactly the next one;
  * an older one is dropped (already sent), a newer one means a gap that the hub repairs from the
@@ -54,6 +54,8 @@ export class Connection {
   #topicSeq = 0;
   /** Events that arrived while the stream was not live, in arrival order; null when none. */
   #early: Encoded[] | null = null;
+  /** The bus asked for a resync while the stream was not live: the running replay reads again. */
+  #resyncDue = false;
   #pending = '';
   #dirty = false;
   #idPrefix = '';
@@ -107,11 +109,25 @@ export class Connection {
     this.#refreshPrefix();
   }
 
-  /** live → catching_up: the bus may have dropped messages. False when not live (nothing to do). */
+  /**
+   * The bus may have dropped messages. live → catching_up, and true: the caller replays. While
+   * opening or replaying, false, and the replay under way is asked to read again (`takeResync`):
+   * its reads may predate what the bus dropped.
+   */
   resync(): boolean {
-    if (this.#phase !== 'live') return false;
-    this.#move('catching_up');
-    return true;
+    if (this.#phase === 'live') {
+      this.#move('catching_up');
+      return true;
+    }
+    if (this.#phase !== 'closed') this.#resyncDue = true;
+    return false;
+  }
+
+  /** Whether a resync came while the stream was not live (see `resync`); clears it. */
+  takeResync(): boolean {
+    const due = this.#resyncDue;
+    this.#resyncDue = false;
+    return due;
   }
 
   /** catching_up | repairing → live: releases the events that waited, in arrival order. */

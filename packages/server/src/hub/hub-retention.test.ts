@@ -128,6 +128,33 @@ describe('a stream that meets a trimmed range', () => {
     await hub.close();
   });
 
+  it('a bus that comes back while a stream is still catching up makes that stream read again, so nothing dropped meanwhile waits for the next event', async () => {
+    const store = countingStore(createMemoryStore());
+    const net = outageBus();
+    const hub = new Hub({ store, bus: net.bus, heartbeatMs: 60_000, retention: KEEP_ALL });
+    await hub.start();
+    const open = async (cursor?: string) => {
+      const r = recorder();
+      await hub.openStream({ user: 'alice', topics: [], cursor, expiresAt: Date.now() + 3600_000, ip: '127.0.0.1', open: () => r.sink });
+      return r;
+    };
+    const first = await open();
+    await hub.publish({ recipients: ['alice'], title: 'one', severity: 'info' });
+    await until(() => titles(first.events()).length === 1);
+    const cursor = first.events().at(-1)!.id!;
+    await hub.publish({ recipients: ['alice'], title: 'two', severity: 'info' });
+    // After the resuming stream read the user log, the bus drops a publish and comes back.
+    store.before('topicEventsSince', async () => {
+      net.goDown();
+      await hub.publish({ recipients: ['alice'], title: 'dropped', severity: 'info' });
+      net.comeBack();
+    });
+    const again = await open(cursor);
+    await until(() => titles(again.events()).includes('dropped'), 1000, 'the dropped event, without another publish');
+    expect(titles(again.events())).toEqual(['two', 'dropped']);
+    await hub.close();
+  });
+
   it('start resolves only after the start-up trim has applied retention', async () => {
     const inner = createMemoryStore();
     for (let i = 0; i < 5; i++) await inner.publish([{ id: `n${i}`, recipient: 'alice', title: `n${i}`, severity: 'info' }], Date.now());

@@ -128,6 +128,7 @@ export class Streams {
       // A stream without a cursor starts at the positions just read: nothing to replay, only the
       // events that arrived meanwhile (they waited, and the splice drops older ones).
       if (start.resumed) await this.replay(conn, { withTopics: true, position: userPos });
+      else if (conn.takeResync()) await this.replay(conn, { withTopics: true });
       else conn.goLive();
       return conn;
     } catch (err) {
@@ -190,9 +191,14 @@ export class Streams {
    * the range), then releases the events that waited.
    */
   private async replay(conn: Connection, o: CatchUpOptions): Promise<void> {
-    const { replayed, reset } = await this.catchUp.run(conn, o);
-    if (conn.closed) return;
-    if (replayed > 0 || reset) this.countsChanged(conn);
+    let changed = false;
+    // Once more for each resync that came meanwhile (each is a bus reconnect, so this is bounded).
+    for (let first = true; first || conn.takeResync(); first = false) {
+      const { replayed, reset } = await this.catchUp.run(conn, first ? o : { withTopics: true });
+      if (conn.closed) return;
+      changed ||= replayed > 0 || reset;
+    }
+    if (changed) this.countsChanged(conn);
     conn.goLive();
   }
 
