@@ -4,10 +4,12 @@
  */
 import { HeraldError, STREAM_EVENTS, isErrorCode } from '@herald/protocol';
 import { createEmitter, type On } from './emitter.ts';
+import { readyUser, tokenSubject } from './identity.ts';
 import { createInbox, type Inbox, type InboxEvents } from './inbox.ts';
 import type { LockManagerLike } from './leader.ts';
 import type { SseEvent } from './parser.ts';
-import { createRelay, type StorageLike } from './relay.ts';
+import type { StorageLike } from './relay.ts';
+import { createSharedConnection } from './shared-connection.ts';
 import { createStream, type ConnectionState, type StateEvent, type StreamOptions, type TokenSource } from './stream.ts';
 
 /** A topic event as the SDK delivers it. */
@@ -40,9 +42,13 @@ export interface HeraldOptions {
   fetch?: typeof fetch;
   /** Default `same-origin`; `include` sends the cookie cross-origin. */
   credentials?: RequestCredentials;
-  /** One connection per browser, shared by its tabs. Default: true where Web Locks and BroadcastChannel exist. */
+  /**
+   * One connection per browser and user, shared by that user's tabs. Default: true where Web
+   * Locks and BroadcastChannel exist. The user is the token's `sub`, or (ticket, cookie) the
+   * `ready` event's `user`; a tab whose user changes leaves the old user's group at once.
+   */
   share?: boolean;
-  /** Tabs with the same key share a connection. Default: the url and the topics. */
+  /** Tabs with the same key *and the same user* share a connection. Default: the url and the topics. */
   shareKey?: string;
   /** Loads the first inbox page and the counts on `connect()`. Default true. */
   autoLoad?: boolean;
@@ -65,6 +71,8 @@ export interface Herald {
   readonly state: ConnectionState;
   /** Whether this tab holds the shared connection (always true when not sharing). */
   readonly leader: boolean;
+  /** The user this tab is signed in as (the token's `sub`, or `ready`'s `user`), once known. */
+  readonly user: string | undefined;
   /** Opens the stream (and loads the inbox unless `autoLoad: false`). Idempotent. */
   connect(): void;
   /** Closes the stream, leaves the election and stops polling. */
@@ -93,10 +101,36 @@ export function createHerald(o: HeraldOptions): Herald {
   const share = o.share ?? (!!locks && typeof BroadcastChannel !== 'undefined');
   const em = createEmitter<HeraldEvents>();
 
-  // One token for the stream and the REST calls; refreshed once per refusal.
+  let conn: { readonly state: ConnectionState; close(): void; readonly leader?: boolean; readonly user?: string; identify?(user: string): void } | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
+  // The user of this tab when not sharing (the shared connection tracks its own).
+  let me: string | undefined;
+
+  /** Every identity seen (a token's `sub`, a `ready`'s `user`) goes here: another user resets the tab. */
+  function identify(user: string | undefined): void {
+    if (user === undefined) return;
+    if (conn?.identify) return conn.identify(user);
+    const from = me;
+    me = user;
+    if (from !== undefined && from !== user) switched();
+  }
+
+  /** The tab's user changed: nothing of the old user's stays, and the new user's inbox loads. */
+  function switched(): void {
+    inbox.clear();
+    if (o.autoLoad !== false) Promise.all([inbox.list(), inbox.counts()]).catch(() => {});
+  }
+
+  // One token for the stream and the REST calls; refreshed once per refusal. A refreshed token
+  // may name another user (logout, login as someone else): identify() moves the tab.
   let tok: Promise<string | undefined> | undefined;
   const token = (refresh: boolean) =>
-    !refresh && tok ? tok : (tok = Promise.resolve(o.getToken ? o.getToken(refresh) : o.token).then((t) => t ?? undefined));
+    !refresh && tok
+      ? tok
+      : (tok = Promise.resolve(o.getToken ? o.getToken(refresh) : o.token).then((t) => {
+          if (t) identify(tokenSubject(t));
+          return t ?? undefined;
+        }));
 
   async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, retried = false): Promise<T> {
     const t = await token(false);
@@ -113,9 +147,6 @@ export function createHerald(o: HeraldOptions): Herald {
 
   const inbox = createInbox({ request, emit: em.emit });
 
-  let conn: { readonly state: ConnectionState; close(): void; readonly leader?: boolean } | undefined;
-  let poll: ReturnType<typeof setInterval> | undefined;
-
   function onEvent(e: SseEvent): void {
     let data: unknown = e.data;
     try {
@@ -123,6 +154,8 @@ export function createHerald(o: HeraldOptions): Herald {
     } catch {
       // Not JSON: delivered as text.
     }
+    // Not sharing, a stream's ready names its user (sharing, the shared connection checks it).
+    if (e.event === 'ready' && !conn?.identify) identify(readyUser(e.data));
     if (INBOX_EVENTS.has(e.event)) inbox.apply(e.event, data);
     else em.emit('topic', { ...(data as Omit<TopicMessage, 'event' | 'id'>), event: e.event, id: e.id });
   }
@@ -163,19 +196,24 @@ export function createHerald(o: HeraldOptions): Herald {
     get leader() {
       return conn?.leader ?? true;
     },
+    get user() {
+      return conn?.user ?? me;
+    },
     connect() {
       if (conn && conn.state !== 'failed' && conn.state !== 'offline') return;
       conn?.close();
       if (share && locks) {
-        const name = o.shareKey ?? `${base}|${topics.join(',')}`;
-        conn = createRelay({
-          name,
+        conn = createSharedConnection({
+          scope: o.shareKey ?? `${base}|${topics.join(',')}`,
           locks,
-          channel: (o.channel ?? ((n) => new BroadcastChannel(n)))(`herald:${name}`),
+          channel: o.channel ?? ((n) => new BroadcastChannel(n)),
           storage: o.storage === undefined ? defaultStorage() : o.storage,
+          // The token's sub when it has one: known before any tab leads or follows.
+          firstUser: o.token || o.getToken ? token(false).then((t) => t && tokenSubject(t)) : Promise.resolve(undefined),
           open,
           onEvent,
           onState,
+          onUser: switched,
           window: o.stream?.window,
           document: o.stream?.document,
         });

@@ -58,6 +58,11 @@ export interface Inbox {
   markAllSeen(): Promise<number>;
   /** Applies one stream event (already JSON-parsed); unknown names are ignored. */
   apply(event: string, data: unknown): void;
+  /**
+   * Forgets everything (items, counts, view): the tab's user changed. Answers to calls made
+   * before are ignored, so nothing of the old user comes back.
+   */
+  clear(): void;
 }
 
 export interface InboxOptions {
@@ -90,6 +95,8 @@ export function createInbox(o: InboxOptions): Inbox {
   let view: InboxQuery = {};
   let next: string | null = null;
   let gen = 0;
+  // Bumped by clear(): an answer from before belongs to the previous user.
+  let epoch = 0;
   let inflight = false;
   // Notifications that arrived while a first page was in flight: the page may predate them.
   let arrivals: Notification[] = [];
@@ -128,6 +135,7 @@ export function createInbox(o: InboxOptions): Inbox {
   async function list(q: InboxQuery = {}): Promise<InboxPage> {
     const first = !q.cursor;
     const my = first ? ++gen : gen;
+    const ep = epoch;
     if (first) {
       view = { status: q.status, category: q.category, limit: q.limit };
       arrivals = [];
@@ -143,7 +151,7 @@ export function createInbox(o: InboxOptions): Inbox {
       if (first && my === gen) inflight = false;
     }
     // A newer first-page fetch started meanwhile: its answer wins.
-    if (my !== gen) return page;
+    if (my !== gen || ep !== epoch) return page;
     const seen = new Set<string>();
     const keep = (n: Notification) => !seen.has(n.id) && !!seen.add(n.id);
     const items = (first ? [...arrivals.filter(shows), ...page.items] : [...snap.items, ...page.items]).filter(keep);
@@ -153,8 +161,9 @@ export function createInbox(o: InboxOptions): Inbox {
   }
 
   async function counts(): Promise<Counts> {
+    const ep = epoch;
     const c = await o.request<Counts>('GET', '/v1/inbox/counts');
-    setCounts(c);
+    if (ep === epoch) setCounts(c);
     return c;
   }
 
@@ -166,10 +175,12 @@ export function createInbox(o: InboxOptions): Inbox {
 
   async function mark(action: StateAction, ids?: string[]): Promise<number> {
     const before = snap;
+    const ep = epoch;
     applyChange(ids ? { action, ids, at: new Date(now()).toISOString() } : { action, all: true, at: new Date(now()).toISOString() });
     try {
       return (await o.request<{ changed: number }>('POST', `/v1/inbox/${action}`, ids ? { ids } : { all: true })).changed;
     } catch (err) {
+      if (ep !== epoch) throw err;
       // Roll back only what this call touched: stream events may have changed other items since.
       const old = new Map(before.items.map((n) => [n.id, n]));
       const hit = (n: Notification) => !ids || ids.includes(n.id);
@@ -215,6 +226,15 @@ export function createInbox(o: InboxOptions): Inbox {
       else if (event === 'ready') setCounts((data as { counts: Counts }).counts);
       // The cursor was too old or from another database: what we hold may be stale.
       else if (event === 'reset') refresh().catch(() => {});
+    },
+    clear() {
+      epoch++;
+      gen++;
+      inflight = false;
+      arrivals = [];
+      view = {};
+      next = null;
+      set({ items: [], counts: ZERO, hasMore: false, loaded: false });
     },
   };
 }

@@ -6,7 +6,12 @@
  *
  * Frozen-tab guard: the leader beats on the channel every `beatMs`; it lets go of the lock on
  * `freeze` and `pagehide`; a follower that hears no beat for `deadMs` steals the lock.
+ *
+ * One user per group: the name carries the user (see `shareKey`), and, in depth, every message
+ * carries `user` too; a tab drops any message of another user, and a leader whose stream says
+ * (in `ready`) that it now belongs to someone else relays nothing more and reports it.
  */
+import { readyUser } from './identity.ts';
 import { createElector, type LockManagerLike } from './leader.ts';
 import type { SseEvent } from './parser.ts';
 import type { ConnectionState, StateEvent } from './stream.ts';
@@ -36,6 +41,19 @@ type Listenable = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 export interface RelayOptions {
   /** Names the lock, the channel and the storage key; tabs with the same name share one stream. */
   name: string;
+  /**
+   * The user whose group this is. Every message is tagged with it; messages of another user and
+   * `ready` events naming another user are dropped. Default none (no check).
+   */
+  user?: string;
+  /**
+   * Called when this tab's own stream announces (in `ready`) another user than `user`: nothing
+   * from that stream is applied or relayed any more. The owner should close this relay and join
+   * that user's group.
+   */
+  onUser?(user: string): void;
+  /** The cursor to resume from when this tab leads before hearing any event. Default none. */
+  cursor?: string;
   channel: ChannelLike;
   locks: LockManagerLike;
   /** Keeps the cursor for a tab that becomes leader before it heard any event. Default none. */
@@ -66,7 +84,8 @@ export interface Relay {
   close(): void;
 }
 
-type Message = { t: 'e'; e: SseEvent } | { t: 's'; s: StateEvent } | { t: 'b'; c?: string; s: ConnectionState } | { t: 'q' };
+/** `u`: the user of the tab that sent it (defence in depth; the channel name carries it too). */
+type Message = ({ t: 'e'; e: SseEvent } | { t: 's'; s: StateEvent } | { t: 'b'; c?: string; s: ConnectionState } | { t: 'q' }) & { u?: string };
 
 const DEFAULTS = { beatMs: 1000, deadMs: 5000, cursorTtlMs: 10_000, now: Date.now };
 /** Ids remembered for dropping duplicates; a resume replays far fewer than this. */
@@ -81,7 +100,7 @@ export function createRelay(options: RelayOptions): Relay {
   const doc = o.document === undefined ? g.document : o.document;
   const key = `herald:cursor:${o.name}`;
   let state: ConnectionState = 'connecting';
-  let cursor: string | undefined;
+  let cursor = o.cursor;
   let lastBeat = o.now();
   let stream: { close(): void } | undefined;
   let term: object | undefined;
@@ -109,7 +128,14 @@ export function createRelay(options: RelayOptions): Relay {
     return true;
   }
 
-  const post = (m: Message) => o.channel.postMessage(m);
+  const post = (m: Message) => o.channel.postMessage(o.user === undefined ? m : { ...m, u: o.user });
+
+  /** The other user a `ready` names, when it names one other than this group's. */
+  function foreign(e: SseEvent): string | undefined {
+    if (e.event !== 'ready' || o.user === undefined) return undefined;
+    const u = readyUser(e.data);
+    return u !== undefined && u !== o.user ? u : undefined;
+  }
 
   /** Keeps the cursor where a tab that has heard nothing yet can find it. */
   function save(): void {
@@ -144,7 +170,15 @@ export function createRelay(options: RelayOptions): Relay {
     const me = (term = {});
     stream = o.open(cursor, {
       onEvent(e) {
-        if (term !== me || !accept(e)) return;
+        if (term !== me) return;
+        const other = foreign(e);
+        if (other !== undefined) {
+          // The token changed hands under this stream: nothing more from it reaches anyone.
+          term = undefined;
+          o.onUser?.(other);
+          return;
+        }
+        if (!accept(e)) return;
         post({ t: 'e', e });
         save();
       },
@@ -160,12 +194,15 @@ export function createRelay(options: RelayOptions): Relay {
   const elector = createElector({ locks: o.locks, name: `herald:${o.name}`, onChange: lead });
 
   function onMessage({ data: m }: MessageEvent<Message>): void {
+    if (m.u !== o.user) return;
     if (elector.leader) {
       if (m.t === 'q') beat();
       return;
     }
     lastBeat = o.now();
-    if (m.t === 'e') accept(m.e);
+    if (m.t === 'e') {
+      if (foreign(m.e) === undefined) accept(m.e);
+    }
     else if (m.t === 's') setState(m.s.newState, m.s.reason);
     else if (m.t === 'b') {
       if (m.c !== undefined) cursor = m.c;

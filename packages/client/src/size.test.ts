@@ -3,8 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
 
-/** The bundle budget: what a page pays to load the SDK (minified, gzip -9). */
-const BUDGET = 6 * 1024;
+/**
+ * The bundle budget: what a page pays to load the SDK (minified, gzip -9). Same as in
+ * scripts/build.mjs; 6 KB until sharing became per user.
+ */
+const BUDGET = 7 * 1024;
 
 it(`bundles to at most ${BUDGET} bytes minified and gzipped for browsers`, async () => {
   const out = await build({

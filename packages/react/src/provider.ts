@@ -5,7 +5,6 @@
  */
 import { createElement, useEffect, useState, type ReactNode } from 'react';
 import { createHerald } from '@herald/client';
-import { tokenSubject } from '@herald/ui';
 import { HeraldContext, type HeraldClientLike } from './context.ts';
 
 export interface HeraldProviderProps {
@@ -37,9 +36,8 @@ export function HeraldProvider(props: HeraldProviderProps): ReactNode {
       url,
       token,
       getToken: hasGetToken ? () => tokenRef.current!() : undefined,
+      // Tabs share one connection per user; the SDK keys that by the token's user itself.
       topics: topicsKey ? topicsKey.split(',') : undefined,
-      // Tabs share one connection per user: two users in one browser must not share a stream.
-      shareKey: token ? `herald:${url}|${topicsKey}|${tokenSubject(token) ?? token.slice(-16)}` : undefined,
     });
     herald.connect();
     const client: HeraldClientLike = herald;

@@ -15,19 +15,17 @@ import { moveFocus, renderPanel } from './panel-view.ts';
 import type { ConnectionState, HeraldSource } from './source.ts';
 import { STYLES } from './styles.ts';
 import { ToastStack } from './toast-stack.ts';
-import { parseTopics, tokenFromUrl, tokenSubject } from './token.ts';
+import { parseTopics, tokenFromUrl } from './token.ts';
 
-/** What the bell passes to the factory that creates its own source. */
+/**
+ * What the bell passes to the factory that creates its own source. No sharing key: the SDK
+ * shares one connection per user by itself (from the token's `sub`, or `ready`'s `user`).
+ */
 export interface BellConnectOptions {
   url: string;
   token?: string;
   getToken?: () => Promise<string>;
   topics: string[];
-  /**
-   * Tabs with the same key share one connection: Herald's URL, the topics and who the user is
-   * (the token's `sub`, or the token URL), so two users in one browser never share a stream.
-   */
-  shareKey: string;
 }
 
 export type SourceFactory = (options: BellConnectOptions) => HeraldSource;
@@ -202,9 +200,7 @@ export class HeraldBell extends Base {
     const token = this.getAttribute('token') ?? undefined;
     const tokenUrl = this.getAttribute('token-url');
     const getToken = this.#tokenProvider ?? (tokenUrl ? tokenFromUrl(tokenUrl) : undefined);
-    const topics = parseTopics(this.getAttribute('topics'));
-    const who = (token && tokenSubject(token)) ?? tokenUrl ?? 'provider';
-    return factory({ url, token, getToken, topics, shareKey: `herald:${url}|${topics.join(',')}|${who}` });
+    return factory({ url, token, getToken, topics: parseTopics(this.getAttribute('topics')) });
   }
 
   async #load(): Promise<void> {

@@ -9,4 +9,3 @@ export { badgeText, bellLabel, BADGE_CAP } from './badge.ts';
 export { formatRelative } from './relative-time.ts';
 export { pushToast, dismissToast, expireToasts, nextExpiry, TOAST_DEFAULTS, type Toast, type ToastState, type ToastPolicy } from './toast-queue.ts';
 export { defineHeraldBell } from './define.ts';
-export { tokenSubject } from './token.ts';

@@ -7,7 +7,8 @@ import { defineHeraldBell } from './define.ts';
 import type { HeraldSource } from './source.ts';
 
 defineHeraldBell((o) => {
-  const client = createHerald({ url: o.url, token: o.token, getToken: o.getToken, topics: o.topics.length ? o.topics : undefined, shareKey: o.shareKey });
+  // Sharing is keyed per user by the SDK (the token's sub, or ready's user): nothing to pass.
+  const client = createHerald({ url: o.url, token: o.token, getToken: o.getToken, topics: o.topics.length ? o.topics : undefined });
   client.connect();
   const source: HeraldSource = client;
   return source;

@@ -23,19 +23,3 @@ export function parseTopics(value: string | null): string[] {
   return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
-/**
- * The `sub` claim of a JWT, read without verifying (only to key the shared connection per user;
- * Herald verifies the token). Null when it is not a readable JWT.
- */
-export function tokenSubject(token: string): string | null {
-  try {
-    const part = token.split('.')[1];
-    if (!part) return null;
-    const bin = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-    const json = new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
-    return typeof sub === 'string' ? sub : null;
-  } catch {
-    return null;
-  }
-}

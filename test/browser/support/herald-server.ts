@@ -16,8 +16,8 @@ export interface HeraldServer {
   url: string;
   /** The dev API key (publish+admin). */
   apiKey: string;
-  /** A subscriber token for any user, signed with the dev secret (all topics). */
-  token(user: string): Promise<string>;
+  /** A subscriber token for any user, signed with the dev secret (all topics); default lifetime 1 h. */
+  token(user: string, ttlS?: number): Promise<string>;
   /** Publishes a notification with the dev API key. */
   publish(body: Record<string, unknown>): Promise<{ notifications: { id: string; recipient: string }[] }>;
   /** Open streams of one user, from `/v1/presence`. */
@@ -105,9 +105,9 @@ export async function startHerald(env: Record<string, string> = {}): Promise<Her
     get apiKey() {
       return apiKey;
     },
-    token: (user) => {
+    token: (user, ttlS = 3600) => {
       const { jwtSecret } = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { jwtSecret: string };
-      return signDevToken({ secret: jwtSecret, sub: user, topics: ['**'], ttlS: 3600 });
+      return signDevToken({ secret: jwtSecret, sub: user, topics: ['**'], ttlS });
     },
     publish: (body) => api('POST', '/v1/notifications', body),
     stats: () => api('GET', '/v1/stats'),

@@ -11,8 +11,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveFiles(files: Record<string, string>): Promise<StaticServer> {
+/**
+ * Serves `files`; `route` answers first when given (a dynamic endpoint such as an app's token
+ * URL) and returns false to fall through to the files.
+ */
+export async function serveFiles(files: Record<string, string>, route?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): Promise<StaticServer> {
   const server = http.createServer((req, res) => {
+    if (route?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const body = files[path];
     if (body === undefined) {
