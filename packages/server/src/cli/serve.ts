@@ -6,7 +6,14 @@ import cluster from 'node:cluster';
 import pino from 'pino';
 import { signDevToken } from '../auth/index.ts';
 import { ConfigError, loadConfig, loadOrCreateDevSecrets, needsDevSecrets, withDevSecrets, type Config } from '../config/index.ts';
-import { startRuntime } from './runtime.ts';
+import { StoreOpenError } from '../store/errors.ts';
+import { startRuntime, type Runtime } from './runtime.ts';
+
+/**
+ * Exit code of a process that refused to start on an unusable store (EX_CONFIG of sysexits.h):
+ * the primary of a worker cluster sees it and stops, instead of restarting the worker forever.
+ */
+const EXIT_REFUSED = 78;
 
 export async function serve(flags: Record<string, unknown>): Promise<void> {
   let config: Config;
@@ -35,7 +42,15 @@ export async function serve(flags: Record<string, unknown>): Promise<void> {
 
 async function runWorker(config: Config, generated: { file: string; created: boolean } | undefined, announce: boolean): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
-  const runtime = await startRuntime(config, logger);
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime(config, logger);
+  } catch (err) {
+    // An unusable database is the operator's to fix: say what and how in one line, no stack trace.
+    if (!(err instanceof StoreOpenError)) throw err;
+    process.stderr.write(`herald: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(EXIT_REFUSED);
+  }
   if (announce) await printBanner(config, runtime.url, generated);
   else process.send?.({ type: 'herald:listening', url: runtime.url });
   let signals = 0;
@@ -68,8 +83,14 @@ async function runPrimary(config: Config, generated: { file: string; created: bo
   };
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
+    if (code === EXIT_REFUSED && !stopping) {
+      // Every worker would refuse the same store: stop them all and exit with its code.
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      process.exitCode = EXIT_REFUSED;
+    }
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
       return;
     }
     process.stderr.write(`herald: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);

@@ -26,8 +26,8 @@ export interface AppOptions {
   limits: HttpLimits;
   /** Fastify `trustProxy`: false, true (every hop), or a list of proxy addresses/CIDRs. */
   trustProxy: boolean | string[];
-  /** Whether the bus and store are ready (for `/readyz`). */
-  ready(): Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  /** Whether the bus and store are ready (for `/readyz`), and why not (`reasons`, by check). */
+  ready(): Promise<{ ok: boolean; checks: Record<string, boolean>; reasons?: Record<string, string> }>;
   /** Cluster-wide presence and stats, when known beyond this process. */
   presence?: {
     online(users: string[]): Promise<Record<string, { online: boolean; streams: number }>>;

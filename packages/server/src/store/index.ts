@@ -4,11 +4,12 @@ import path from 'node:path';
 import { createMemoryStore } from './memory-store.ts';
 import { createPostgresStore } from './postgres-store.ts';
 import { createSqliteStore } from './sqlite-store.ts';
-import type { Store } from './store.ts';
+import { StoreOpenError } from './errors.ts';
+import type { Store, StoreHealthChange } from './store.ts';
 
 export type * from './store.ts';
 export { toWire } from './store.ts';
-export { DuplicateIdError } from './errors.ts';
+export { DuplicateIdError, StoreOpenError, StoreUnavailableError, type StoreFault } from './errors.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 export { createPostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
@@ -21,17 +22,26 @@ export interface CreateStoreOptions {
   databaseUrl?: string;
   /** Where the SQLite file lives; created if missing. */
   dataDir: string;
+  /** SQLite: called once each time the store stops or starts being able to write (for the log). */
+  onHealth?: (change: StoreHealthChange) => void;
 }
 
 /** The SQLite file name inside the data dir. */
 export const SQLITE_FILE = 'herald.db';
 
-/** Opens the store the configuration names. An unknown URL scheme fails here, at start-up. */
+/**
+ * Opens the store the configuration names. An unknown URL scheme fails here, at start-up, and so
+ * does an unusable SQLite file or data dir, with `StoreOpenError`.
+ */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
   if (url && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
   if (url === 'memory:') return createMemoryStore();
   if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (or be memory:), got "${url.split(':')[0]}:…"`);
-  mkdirSync(options.dataDir, { recursive: true });
-  return createSqliteStore({ path: path.join(options.dataDir, SQLITE_FILE) });
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+  } catch (err) {
+    throw new StoreOpenError(`the data dir ${options.dataDir} cannot be created (${(err as NodeJS.ErrnoException).code}): check HERALD_DATA_DIR.`, { cause: err });
+  }
+  return createSqliteStore({ path: path.join(options.dataDir, SQLITE_FILE), onHealth: options.onHealth });
 }

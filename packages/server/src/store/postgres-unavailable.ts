@@ -1,10 +1,12 @@
 /**
- * Postgres being away (restarting, failing over, refusing connections) is not a bug: callers get
- * `HeraldError('unavailable')`, which the HTTP layer answers with 503 and `Retry-After`, so a
+ * Postgres being away (restarting, failing over, refusing connections) or unable to write (a
+ * full disk, a read-only standby after a failover) is not a bug: callers get a
+ * `StoreUnavailableError`, which the HTTP layer answers with 503 and `Retry-After`, so a
  * publisher retries instead of treating a 500 as a bad request. Nothing was acknowledged, and
  * nothing is lost: a publish either committed (then it was acknowledged) or it did not.
  */
-import { HeraldError } from '@herald/protocol';
+import { StoreUnavailableError, type StoreFault } from './errors.ts';
+import { mapRejections } from './map-rejections.ts';
 import { pgError } from './postgres-tx.ts';
 
 /** Socket-level failures: the server is down, restarting, or the network dropped. */
@@ -14,6 +16,13 @@ const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** What `pg` throws for a dead connection or a connect timeout (it sets no code for these). */
 const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed/i;
 
+/** SQLSTATEs of a server that is up but cannot write now. */
+const PG_FAULTS: Record<string, StoreFault> = {
+  '25006': 'read_only', // read_only_sql_transaction: a standby, e.g. just after a failover
+  '53100': 'disk_full',
+  '58030': 'io_error',
+};
+
 /** Whether `err` means "Postgres cannot be reached", as opposed to a bad query or a bug. */
 export function isUnavailable(err: unknown): boolean {
   const code = pgError(err).code ?? '';
@@ -21,16 +30,16 @@ export function isUnavailable(err: unknown): boolean {
   return err instanceof Error && PG_MESSAGES.test(err.message);
 }
 
-/** Wraps every async method so that connection failures become `HeraldError('unavailable')`. */
+/** The storage fault `err` reports, or null for a bad query or a bug. */
+export function postgresFault(err: unknown): StoreFault | null {
+  if (isUnavailable(err)) return 'unreachable';
+  return PG_FAULTS[pgError(err).code ?? ''] ?? null;
+}
+
+/** Wraps every async method so that storage faults become `StoreUnavailableError`. */
 export function mapUnavailable<T extends object>(target: T): T {
-  const out = { ...target } as Record<string, unknown>;
-  for (const [name, value] of Object.entries(target)) {
-    if (typeof value !== 'function' || name === 'close') continue;
-    out[name] = (...args: unknown[]) =>
-      (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
-        if (isUnavailable(err)) throw new HeraldError('unavailable', 'The database is unavailable; retry later.', { cause: err, retryAfter: 1 });
-        throw err;
-      });
-  }
-  return out as T;
+  return mapRejections(target, (err) => {
+    const fault = postgresFault(err);
+    return fault ? new StoreUnavailableError(fault, { cause: err }) : err;
+  });
 }

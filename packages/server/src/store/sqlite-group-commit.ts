@@ -8,6 +8,10 @@
  * the writes, so the fast path runs the batch bare; if any write throws, the whole batch rolls
  * back and each write is replayed in its own transaction. Replay is exact because a job is a
  * pure function of the database and its arguments (times are injected, never read).
+ *
+ * A storage fault (full disk, I/O error, lock, …) is not one write's fault: the batch is refused
+ * whole, without replay. Replaying would fail the same way, and a held lock would block the
+ * event loop for the busy timeout once per write. No write of a failed batch is acknowledged.
  */
 import type Database from 'better-sqlite3';
 
@@ -29,28 +33,66 @@ export interface GroupCommit {
   flush(): void;
 }
 
-export function createGroupCommit(db: Database.Database): GroupCommit {
+/** How the store's health takes part in each commit. Defaults: no checks. */
+export interface CommitChecks {
+  /** Throws when writes must be refused; called before a batch and again before acknowledging it. */
+  verify(): void;
+  /** Whether an error is a storage fault (refuse the batch whole) rather than one write's. */
+  isFault(err: unknown): boolean;
+  /** A batch committed and is being acknowledged. */
+  committed(): void;
+}
+
+const NO_CHECKS: CommitChecks = { verify() {}, isFault: () => false, committed() {} };
+
+export function createGroupCommit(db: Database.Database, checks: CommitChecks = NO_CHECKS): GroupCommit {
   const queue: Job[] = [];
   let scheduled = false;
   const batch = db.transaction((jobs: Job[]) => jobs.map((job) => job.run()));
   const alone = db.transaction((job: Job) => job.run());
 
+  /**
+   * A transaction can be left open when its ROLLBACK failed (after an I/O error). better-sqlite3
+   * would then run the next batch as a SAVEPOINT inside it, and "commit" it with RELEASE: the
+   * writes would be acknowledged yet never committed. Close it first, or refuse.
+   */
+  function outsideTransaction(): void {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+
+  function run(jobs: Job[]): Outcome[] {
+    try {
+      checks.verify();
+      outsideTransaction();
+      return batch.immediate(jobs).map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (checks.isFault(error)) return jobs.map(() => ({ ok: false, error }));
+    }
+    // Rolled back whole for one write's error: replay one by one so only the failing write fails.
+    return jobs.map((job) => {
+      try {
+        outsideTransaction();
+        return { ok: true, value: alone.immediate(job) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
+
   function flush(): void {
     scheduled = false;
     while (queue.length > 0) {
       const jobs = queue.splice(0, MAX_BATCH);
-      let out: Outcome[];
-      try {
-        out = batch.immediate(jobs).map((value) => ({ ok: true, value }));
-      } catch {
-        // Rolled back whole: replay one by one so only the failing write fails.
-        out = jobs.map((job) => {
-          try {
-            return { ok: true, value: alone.immediate(job) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
+      let out = run(jobs);
+      if (out.some((o) => o.ok)) {
+        try {
+          // Committed, but into the file we opened: if that is no longer the file at the path,
+          // a restart would not see it, so it must not be acknowledged.
+          checks.verify();
+          checks.committed();
+        } catch (error) {
+          out = out.map((o) => (o.ok ? { ok: false, error } : o));
+        }
       }
       jobs.forEach((job, i) => {
         const o = out[i]!;
@@ -61,9 +103,9 @@ export function createGroupCommit(db: Database.Database): GroupCommit {
   }
 
   return {
-    write<T>(run: () => T): Promise<T> {
+    write<T>(job: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+        queue.push({ run: job, resolve: resolve as (v: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
           // setImmediate, not a microtask: requests parsed in one I/O phase then share a commit.

@@ -4,6 +4,7 @@
  * serialize on the write lock and the second sees the first's work.
  */
 import type Database from 'better-sqlite3';
+import { StoreOpenError } from './errors.ts';
 import { newEpoch } from './rules.ts';
 
 /** Never edit a shipped migration; append a new one. */
@@ -67,15 +68,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Creates or upgrades the schema and returns the epoch (created on first open). */
-export function migrateSqlite(db: Database.Database): string {
+/** Creates or upgrades the schema and returns the epoch (created on first open). `file` names it in errors. */
+export function migrateSqlite(db: Database.Database, file = 'herald.db'): string {
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   const run = db.transaction(() => {
     const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     const set = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     const version = Number(get.get('schema_version')?.value ?? 0);
     if (version > SQLITE_MIGRATIONS.length) {
-      throw new Error(`herald.db has schema version ${version}, newer than this Herald (${SQLITE_MIGRATIONS.length}): upgrade Herald`);
+      throw new StoreOpenError(`${file} has schema version ${version}, newer than this Herald (${SQLITE_MIGRATIONS.length}): upgrade Herald`);
     }
     for (let v = version; v < SQLITE_MIGRATIONS.length; v++) db.exec(SQLITE_MIGRATIONS[v]!);
     set.run('schema_version', String(SQLITE_MIGRATIONS.length));

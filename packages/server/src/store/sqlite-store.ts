@@ -15,12 +15,15 @@
  * publish throughput (measured with bench/sqlite-publish.ts). Writes of one event-loop turn share a
  * commit (see `sqlite-group-commit.ts`); each still succeeds or fails alone.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Counts, InboxStatus, StateAction } from '@herald/protocol';
-import { DuplicateIdError } from './errors.ts';
+import { DuplicateIdError, StoreUnavailableError } from './errors.ts';
+import { mapRejections } from './map-rejections.ts';
 import { ACTION_SQL, STATUS_SQL, planPublish, toStored } from './rules.ts';
+import { sqliteFault } from './sqlite-faults.ts';
 import { createGroupCommit } from './sqlite-group-commit.ts';
-import { migrateSqlite } from './sqlite-schema.ts';
+import { SqliteHealth } from './sqlite-health.ts';
+import { openSqlite } from './sqlite-open.ts';
 import {
   INSERT_COLUMNS,
   NOTIFICATION_COLUMNS,
@@ -32,33 +35,37 @@ import {
   topicEventFromRow,
   userEventFromRow,
 } from './sql-rows.ts';
-import type { InboxQuery, LogPosition, PublishOutcome, Retention, StateTarget, Store, TicketRecord, UserEvent } from './store.ts';
+import type { InboxQuery, LogPosition, PublishOutcome, Retention, StateTarget, Store, StoreHealthChange, TicketRecord, UserEvent } from './store.ts';
 
 export interface SqliteStoreOptions {
-  /** The database file; created with its schema when absent. Required. */
+  /**
+   * The database file; created with its schema when absent. Anything unusable in its place (an
+   * empty, corrupt or read-only file, a directory) throws `StoreOpenError`. Required.
+   */
   path: string;
   /** `'normal'` (default): survives process crashes. `'full'`: also survives OS crashes; slower. */
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process's lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /** Called once each time the store stops or starts being able to write. Default: nothing. */
+  onHealth?: (change: StoreHealthChange) => void;
+  /** Opens the connection. Default `new Database(path)`; tests pass their own to inject faults. */
+  open?: (path: string) => Database.Database;
 }
 
 const DEFAULTS = { synchronous: 'normal', busyTimeoutMs: 5000 } as const;
 
 type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
 
-/** Opens (creating or migrating) the SQLite store at `options.path`. */
+/**
+ * Opens (creating or migrating) the SQLite store at `options.path`. Storage faults (full disk,
+ * I/O error, read-only file, corruption, lock, the file removed or replaced) reject with
+ * `StoreUnavailableError`; a write is acknowledged only once committed into the file at `path`.
+ */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const opts = { ...DEFAULTS, ...options };
-  const db = new Database(opts.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
-  // Publishes touch pages scattered by user and id: a larger cache avoids re-reading them, and
-  // checkpointing every ~40 MB of WAL (not the default ~4 MB) fsyncs the main file 10× less often.
-  db.pragma(`cache_size = -${64 * 1024}`);
-  db.pragma('wal_autocheckpoint = 10000');
-  const epoch = migrateSqlite(db);
+  const { db, epoch } = openSqlite(opts);
+  const health = new SqliteHealth(opts.path, options.onHealth ?? (() => {}));
 
   const q = {
     findDedupe: db.prepare<[string, string], NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE recipient = ? AND dedupe_key = ?`),
@@ -83,7 +90,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ),
     saveTicket: db.prepare('INSERT OR REPLACE INTO tickets (hash, payload, expires_at) VALUES (?, ?, ?)'),
     takeTicket: db.prepare<[string], { payload: string; expires_at: number }>('DELETE FROM tickets WHERE hash = ? RETURNING payload, expires_at'),
-    ping: db.prepare('SELECT 1'),
+    // The readiness probe: a one-row write, so a store that reads but cannot write is not ready.
+    probe: db.prepare(`INSERT INTO meta (key, value) VALUES ('probe', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`),
   };
   const trimQ = {
     userByCount: db.prepare('UPDATE user_positions SET trimmed = last - @n WHERE last - @n > trimmed'),
@@ -177,9 +185,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     trimQ.tickets.run(now);
   };
 
-  const commits = createGroupCommit(db);
+  const commits = createGroupCommit(db, {
+    verify: () => health.verify(),
+    isFault: (err) => err instanceof StoreUnavailableError || sqliteFault(err) !== null,
+    committed: () => health.wrote(),
+  });
 
-  return {
+  const store: Store = {
     epoch,
     async publish(items, now) {
       return commits.write(() => publishIn(items, now));
@@ -226,21 +238,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await commits.write(() => trimIn(retention, now));
     },
     async saveTicket(hash, ticket: TicketRecord) {
-      q.saveTicket.run(hash, JSON.stringify(ticket), ticket.expiresAt);
+      await commits.write(() => q.saveTicket.run(hash, JSON.stringify(ticket), ticket.expiresAt));
     },
     async takeTicket(hash, now) {
-      const row = q.takeTicket.get(hash);
+      const row = await commits.write(() => q.takeTicket.get(hash));
       return row && row.expires_at > now ? (JSON.parse(row.payload) as TicketRecord) : null;
     },
     async ping() {
-      q.ping.get();
+      await commits.write(() => q.probe.run());
     },
+    health: () => health.snapshot(),
     async close() {
       if (!db.open) return;
       commits.flush();
       db.close();
     },
   };
+  return mapRejections(store, (err) => health.failed(err));
 }
 
 function inboxSql(query: InboxQuery): string {

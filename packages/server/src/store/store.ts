@@ -12,6 +12,7 @@
  * Times are epoch milliseconds, injected by the caller (no clock inside a store).
  */
 import type { Counts, InboxStatus, Notification, Severity, StateAction } from '@herald/protocol';
+import type { StoreFault } from './errors.ts';
 
 /** One recipient's copy of a publish, with its id already chosen by the hub. */
 export interface NewNotification {
@@ -99,6 +100,24 @@ export interface TicketRecord {
   tokenExpiresAt: number;
 }
 
+/** What a store knows of its own ability to write (for `/readyz` and `/metrics`). */
+export interface StoreHealth {
+  /** False while the last write (or write probe) met a storage fault, and for good once the file is lost or corrupt. */
+  writable: boolean;
+  /** Why not, while not writable. */
+  fault?: StoreFault;
+  /** Storage faults met since the store opened, by kind. */
+  faults: Partial<Record<StoreFault, number>>;
+}
+
+/** A change of `StoreHealth.writable`, reported once per change (the log line an operator reads). */
+export interface StoreHealthChange {
+  writable: boolean;
+  fault?: StoreFault;
+  /** One sentence for the operator: what happened and what Herald does about it. */
+  detail: string;
+}
+
 export interface Store {
   /** Fixed at creation; part of every cursor. `[0-9a-z]{1,32}`. */
   readonly epoch: string;
@@ -140,8 +159,15 @@ export interface Store {
   /** Returns and deletes the ticket, atomically: a second call gets null. Null when expired. */
   takeTicket(hash: string, now: number): Promise<TicketRecord | null>;
 
-  /** Resolves when the store answers (for `/readyz`); rejects otherwise. */
+  /**
+   * Resolves when the store answers (for `/readyz`); rejects otherwise, with a
+   * `StoreUnavailableError` naming the fault when it knows one. SQLite makes it a one-row write,
+   * so a store that can read but not write is not ready.
+   */
   ping(): Promise<void>;
+
+  /** Optional capability: storage faults seen so far (SQLite). Without it, only `ping` tells. */
+  health?(): StoreHealth;
 
   close(): Promise<void>;
 }

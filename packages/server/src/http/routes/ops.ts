@@ -12,11 +12,13 @@ export function opsRoutes(app: FastifyInstance, o: AppOptions, isDraining: () =>
 
   app.get('/healthz', { schema: { summary: 'Liveness: the process answers', tags: ['ops'] } }, async () => ({ ok: true }));
 
-  app.get('/readyz', { schema: { summary: 'Readiness: store and bus work and the node is not draining', tags: ['ops'] } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { summary: 'Readiness: the store takes writes, the bus works and the node is not draining', tags: ['ops'] } }, async (_req, reply) => {
     const r = await o.ready();
-    const ok = r.ok && !isDraining();
+    const draining = isDraining();
+    const ok = r.ok && !draining;
     reply.code(ok ? 200 : 503);
-    return { ok, checks: { ...r.checks, draining: isDraining() } };
+    const reasons = { ...r.reasons, ...(draining ? { draining: 'shutting_down' } : {}) };
+    return { ok, checks: { ...r.checks, draining }, ...(Object.keys(reasons).length > 0 ? { reasons } : {}) };
   });
 
   if (o.metrics !== false) {
