@@ -55,9 +55,14 @@ export function assertHijackable(req: FastifyRequest, reply: FastifyReply): void
   throw new HeraldError('bad_request', why);
 }
 
+/**
+ * By the framing headers, the only way an HTTP/1.1 request carries a body (RFC 9112 §6.3). Not
+ * `req.complete`: that is set after the 'request' event, so a handler that ran synchronously
+ * would see every bodiless request as incomplete.
+ */
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0') || !req.complete;
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
