@@ -65,6 +65,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
   // streams) into the next one's connection count.
   const contexts: BrowserContext[] = [];
   afterEach(async () => {
+    // A context that fails to close is already gone with its browser; nothing to clean up.
     await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => {})));
   });
   const newContext = async (options: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> => {

@@ -112,6 +112,7 @@ describe.skipIf(chromiumMissing)('sharing one connection per user in one browser
   });
   const contexts: BrowserContext[] = [];
   afterEach(async () => {
+    // A context that fails to close is already gone with its browser; nothing to clean up.
     await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => {})));
   });
   afterAll(async () => {
@@ -210,6 +211,7 @@ describe.skipIf(chromiumMissing)('sharing one connection per user in one browser
       // Tab A is logged in as Bob now (the cookie changed). Once Alice's token has expired, any
       // call refreshes it from the token URL, which now answers Bob's.
       await new Promise((r) => setTimeout(r, Math.max(0, issued + 5_500 - Date.now())));
+      // Any REST call will do; its answer (refused, then Bob's) is checked through the waits below.
       await tabA.evaluate(() => document.querySelector('herald-bell')!.client!.inbox.list().catch(() => {}));
       const userOf = (page: Page) => page.evaluate(() => (document.querySelector('herald-bell')?.client as { user?: string } | null)?.user);
       await waitFor('tab A to be Bob’s', async () => (await userOf(tabA)) === u.bob, 15_000, () => userOf(tabA));

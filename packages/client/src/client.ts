@@ -115,10 +115,19 @@ export function createHerald(o: HeraldOptions): Herald {
     if (from !== undefined && from !== user) switched();
   }
 
+  /** Loads the first page and the counts unless `autoLoad: false`. */
+  function load(): void {
+    if (o.autoLoad === false) return;
+    Promise.all([inbox.list(), inbox.counts()]).catch(() => {
+      // Not lost: the snapshot stays `loaded: false`, and the next load (a reset, the bell
+      // opening, polling) retries; the SDK has no logger, and callers' own calls reject.
+    });
+  }
+
   /** The tab's user changed: nothing of the old user's stays, and the new user's inbox loads. */
   function switched(): void {
     inbox.clear();
-    if (o.autoLoad !== false) Promise.all([inbox.list(), inbox.counts()]).catch(() => {});
+    load();
   }
 
   // One token for the stream and the REST calls; refreshed once per refusal. A refreshed token
@@ -164,7 +173,11 @@ export function createHerald(o: HeraldOptions): Herald {
     // A buffering proxy: keep the inbox fresh by polling until the stream flows again.
     clearInterval(poll);
     if (s.newState === 'polling') {
-      const tick = () => inbox.refresh(true).catch(() => {});
+      const tick = (): void => {
+        inbox.refresh(true).catch(() => {
+          // The next tick polls again; the connection state already says the stream is buffered.
+        });
+      };
       tick();
       poll = setInterval(tick, o.pollMs ?? 30_000);
     }
@@ -218,7 +231,7 @@ export function createHerald(o: HeraldOptions): Herald {
           document: o.stream?.document,
         });
       } else conn = open(undefined, { onEvent, onState });
-      if (o.autoLoad !== false) Promise.all([inbox.list(), inbox.counts()]).catch(() => {});
+      load();
     },
     close() {
       clearInterval(poll);

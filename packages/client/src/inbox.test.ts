@@ -216,4 +216,25 @@ describe('createInbox', () => {
     ]);
     expect(s.inbox.snapshot.counts).toEqual({ unread: 2, unseen: 2, total: 2 });
   });
+
+  it('clear (the tab’s user changed) drops items and counts, and ignores answers to calls made before it', async () => {
+    const { inbox, gate } = setup({
+      '/v1/inbox': () => ({ items: [n(1)], nextCursor: null }) satisfies InboxPage,
+      '/v1/inbox/counts': () => COUNTS,
+    });
+    await inbox.list();
+    await inbox.counts();
+    expect(inbox.snapshot.items).toHaveLength(1);
+    // The old user's answers are still in flight when the user changes.
+    const release = gate();
+    const page = inbox.list();
+    const counts = inbox.counts();
+    inbox.clear();
+    expect(inbox.snapshot).toEqual({ items: [], counts: { unread: 0, unseen: 0, total: 0 }, hasMore: false, loaded: false });
+    release();
+    await Promise.all([page, counts]);
+    expect(inbox.snapshot.items).toEqual([]);
+    expect(inbox.snapshot.counts.total).toBe(0);
+    expect(inbox.snapshot.loaded).toBe(false);
+  });
 });

@@ -225,7 +225,10 @@ export function createInbox(o: InboxOptions): Inbox {
       else if (event === 'counts') setCounts(data as Counts);
       else if (event === 'ready') setCounts((data as { counts: Counts }).counts);
       // The cursor was too old or from another database: what we hold may be stale.
-      else if (event === 'reset') refresh().catch(() => {});
+      else if (event === 'reset')
+        refresh().catch(() => {
+          // The snapshot keeps what it had; the next reset, poll or list() refetches.
+        });
     },
     clear() {
       epoch++;

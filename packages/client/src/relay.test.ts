@@ -197,3 +197,67 @@ describe('createRelay', () => {
     expect(hub.srv.requests[1].headers['last-event-id']).toBe('e.1');
   });
 });
+
+describe('createRelay for one user', () => {
+  it('a follower drops every relayed message whose user is not its own, and any ready naming another user', async () => {
+    const name = `relay-test-${process.pid}-${n++}`;
+    const locks = createFakeLocks();
+    // Another tab holds the lock for good, so this one follows.
+    void locks.request(`herald:${name}`, { mode: 'exclusive' }, () => new Promise(() => {}));
+    const events: SseEvent[] = [];
+    const relay = createRelay({
+      name,
+      user: 'u1',
+      channel: new BroadcastChannel(name),
+      locks,
+      storage: null,
+      window: null,
+      document: null,
+      open: () => ({ close() {} }),
+      onEvent: (e) => events.push(e),
+      onState: () => {},
+    });
+    tabs.push({ relay, events, states: [], frozen: false, doc: new EventTarget() });
+    const other = new BroadcastChannel(name);
+    const note = (id: string) => ({ event: 'notification', id, data: `"${id}"` });
+    other.postMessage({ t: 'e', e: note('of-u2'), u: 'u2' });
+    other.postMessage({ t: 'e', e: note('untagged') });
+    other.postMessage({ t: 'e', e: { event: 'ready', id: 'r', data: '{"user":"u2"}' }, u: 'u1' });
+    other.postMessage({ t: 'b', c: 'cursor-of-u2', s: 'live', u: 'u2' });
+    other.postMessage({ t: 'e', e: note('of-u1'), u: 'u1' });
+    await until(() => events.length > 0, 5000, 'the u1 event');
+    await new Promise((r) => setTimeout(r, 50));
+    other.close();
+    expect(events.map((e) => e.id)).toEqual(['of-u1']);
+    expect(relay.cursor).toBe('of-u1');
+  });
+
+  it('a leader whose stream names another user in ready relays nothing more and reports that user', async () => {
+    const name = `relay-test-${process.pid}-${n++}`;
+    const posted: unknown[] = [];
+    const seenUsers: string[] = [];
+    let sink: { onEvent(e: SseEvent): void } | undefined;
+    const relay = createRelay({
+      name,
+      user: 'u1',
+      channel: { postMessage: (m) => posted.push(m), addEventListener() {}, removeEventListener() {}, close() {} },
+      locks: createFakeLocks(),
+      storage: null,
+      window: null,
+      document: null,
+      open: (_c, s) => ((sink = s), { close() {} }),
+      onEvent: () => {},
+      onState: () => {},
+      onUser: (u) => seenUsers.push(u),
+    });
+    tabs.push({ relay, events: [], states: [], frozen: false, doc: new EventTarget() });
+    await until(() => relay.leader && !!sink, 5000, 'to lead');
+    sink!.onEvent({ event: 'ready', id: 'a', data: '{"user":"u1"}' });
+    sink!.onEvent({ event: 'ready', id: 'b', data: '{"user":"u2"}' });
+    sink!.onEvent({ event: 'notification', id: 'c', data: '"for u2"' });
+    const relayed = posted.filter((m) => (m as { t: string }).t === 'e') as { e: SseEvent; u: string }[];
+    expect(relayed.map((m) => [m.e.id, m.u])).toEqual([['a', 'u1']]);
+    expect(posted.every((m) => (m as { u?: string }).u === 'u1')).toBe(true);
+    expect(seenUsers).toEqual(['u2']);
+  });
+});

@@ -138,7 +138,8 @@ export function createSharedConnection(o: SharedConnectionOptions): SharedConnec
       return state;
     },
     get leader() {
-      return current?.leader ?? true;
+      // A probe is this tab's own stream; before it knows its user, the tab holds nothing.
+      return current ? current.leader ?? true : false;
     },
     get user() {
       return user;

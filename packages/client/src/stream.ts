@@ -196,7 +196,13 @@ export function createStream(options: StreamOptions): Stream {
     fail(code);
   }
 
-  async function open(): Promise<void> {
+  /** Starts an attempt; timers and listeners call this, so it returns nothing to float. */
+  function open(): void {
+    // Never rejects: connectOnce() turns every failure into a retry or the failed state itself.
+    void connectOnce();
+  }
+
+  async function connectOnce(): Promise<void> {
     stop();
     const my = gen;
     const c = new AbortController();

@@ -42,6 +42,16 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
 /** Relative times refresh this often; minutes are the finest unit shown. */
 const CLOCK_MS = 30_000;
 
+/**
+ * Runs an inbox action from a click. Its failure needs no handling here: the SDK rolls its
+ * optimistic change back, and the panel re-renders from the snapshot, so the user sees the truth.
+ */
+function act(action: Promise<unknown>): void {
+  action.catch(() => {
+    // See above: the rolled-back snapshot is the report.
+  });
+}
+
 // Lets the module load where HTMLElement does not exist (server-side rendering of React pages).
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
@@ -81,7 +91,7 @@ export class HeraldBell extends Base {
     shadow.addEventListener('click', (e) => this.#onClick(e as MouseEvent));
     shadow.addEventListener('keydown', (e) => this.#onKey(e as KeyboardEvent));
     if (typeof IntersectionObserver !== 'undefined') {
-      this.#io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void this.#loadMore(), { root: parts.scroll, rootMargin: '120px' });
+      this.#io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && this.#loadMore(), { root: parts.scroll, rootMargin: '120px' });
     }
   }
 
@@ -133,9 +143,9 @@ export class HeraldBell extends Base {
     this.#open = true;
     this.#p.button.setAttribute('aria-expanded', 'true');
     this.#p.panel.classList.add('open');
-    if (!this.#loaded) void this.#load();
+    if (!this.#loaded) this.#load();
     const inbox = this.#source?.inbox;
-    if (inbox && inbox.snapshot.counts.unseen > 0) inbox.markAllSeen().catch(() => {});
+    if (inbox && inbox.snapshot.counts.unseen > 0) act(inbox.markAllSeen());
     refreshTimes(this.#p.panel, this.now());
     this.#renderFooter();
     const first = this.#p.list.querySelector<HTMLElement>('.main');
@@ -179,7 +189,7 @@ export class HeraldBell extends Base {
         src.on('notification', (n) => this.#onNew(n)),
         src.on('connection', () => this.#renderConnection()),
       ];
-      if (this.#open) void this.#load();
+      if (this.#open) this.#load();
     }
     this.#render();
     this.#renderConnection();
@@ -203,7 +213,13 @@ export class HeraldBell extends Base {
     return factory({ url, token, getToken, topics: parseTopics(this.getAttribute('topics')) });
   }
 
-  async #load(): Promise<void> {
+  /** Loads the first page; a failure shows in the panel with a retry button (never rejects). */
+  #load(): void {
+    // Never rejects: #loadFirst catches and renders the error.
+    void this.#loadFirst();
+  }
+
+  async #loadFirst(): Promise<void> {
     const inbox = this.#source?.inbox;
     if (!inbox || this.#loading) return;
     this.#loading = true;
@@ -220,7 +236,13 @@ export class HeraldBell extends Base {
     }
   }
 
-  async #loadMore(): Promise<void> {
+  /** Loads the next page; a failure shows a retry row (never rejects). */
+  #loadMore(): void {
+    // Never rejects: #loadNext catches and renders the error.
+    void this.#loadNext();
+  }
+
+  async #loadNext(): Promise<void> {
     const inbox = this.#source?.inbox;
     if (!inbox || !this.#open || !this.#loaded || !inbox.snapshot.hasMore || this.#loadingMore || this.#moreError) return;
     this.#loadingMore = true;
@@ -282,7 +304,7 @@ export class HeraldBell extends Base {
 
   /** Marks read, tells the page (cancelable `herald-select`), then follows a safe `url`. */
   #select(n: Notification): void {
-    if (!n.readAt) this.#source?.inbox.markRead([n.id]).catch(() => {});
+    if (!n.readAt && this.#source) act(this.#source.inbox.markRead([n.id]));
     const go = this.dispatchEvent(new CustomEvent('herald-select', { detail: { notification: n }, bubbles: true, composed: true, cancelable: true }));
     const href = go ? safeHref(n.url, location.href) : null;
     if (href) location.assign(href);
@@ -297,14 +319,19 @@ export class HeraldBell extends Base {
       case 'toggle':
         return this.toggle();
       case 'mark-all':
-        return void inbox?.markAllRead().catch(() => {});
+        if (inbox) act(inbox.markAllRead());
+        return;
       case 'retry':
-        return void this.#load();
+        return this.#load();
       case 'more':
         this.#moreError = false;
-        return void this.#loadMore();
+        return this.#loadMore();
       case 'desktop':
-        return void enableDesktop().then(() => this.#renderFooter());
+        // Granted or not (or the request failed), the footer shows where things stand.
+        return void enableDesktop().then(
+          () => this.#renderFooter(),
+          () => this.#renderFooter(),
+        );
       case 'dismiss':
         return this.#toasts.dismiss(id!);
       case 'archive': {
@@ -312,7 +339,8 @@ export class HeraldBell extends Base {
         const li = target.closest('li');
         const next = (li?.nextElementSibling ?? li?.previousElementSibling)?.querySelector<HTMLElement>('.main');
         (next ?? this.#p.panel).focus();
-        return void inbox?.archive([id!]).catch(() => {});
+        if (inbox) act(inbox.archive([id!]));
+        return;
       }
       case 'open': {
         const n = this.#find(id) ?? this.#toasts.find(id!);
