@@ -143,8 +143,8 @@ export class HeraldNode {
   /** V8 heap in use, from /metrics. */
   async heapUsed(): Promise<number> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
-    const m = /^herald_process_nodejs_heap_size_used_bytes\s+([0-9.e+]+)/m.exec(text);
-    if (!m) throw new Error('no herald_process_nodejs_heap_size_used_bytes in /metrics');
+    const m = /^herald_nodejs_heap_size_used_bytes\s+([0-9.e+]+)/m.exec(text);
+    if (!m) throw new Error('no herald_nodejs_heap_size_used_bytes in /metrics');
     return Number(m[1]);
   }
 

@@ -33,7 +33,7 @@ export interface SqliteApp {
   close(): Promise<void>;
 }
 
-export async function startSqliteApp(o: { dir?: string } = {}): Promise<SqliteApp> {
+export async function startSqliteApp(o: { dir?: string; busyTimeoutMs?: number } = {}): Promise<SqliteApp> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'herald-sqlite-app-'));
   const file = join(dir, 'herald.db');
   const changes: StoreHealthChange[] = [];
@@ -45,6 +45,7 @@ export async function startSqliteApp(o: { dir?: string } = {}): Promise<SqliteAp
   async function open() {
     const store = createSqliteStore({
       path: file,
+      busyTimeoutMs: o.busyTimeoutMs,
       open: (p) => (db = new Database(p)),
       onHealth: (c) => changes.push(c),
     });
