@@ -18,8 +18,8 @@ import { BYPASSES_PERMISSIONS, mountTinyFs } from './support/tiny-fs.ts';
 afterAll(cleanup);
 
 /** Runs `herald serve` on `dataDir` and waits for it to exit (it must not start). */
-async function refusal(dataDir: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const env = { ...cleanEnv(), HERALD_HOST: '127.0.0.1', HERALD_PORT: '0', HERALD_DATA_DIR: dataDir, HERALD_LOG_LEVEL: 'warn', HERALD_JWT_SECRET: TEST_SECRET, HERALD_API_KEYS: `${TEST_API_KEY}:publish+admin` };
+async function refusal(dataDir: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const env = { ...cleanEnv(), ...extraEnv, HERALD_HOST: '127.0.0.1', HERALD_PORT: '0', HERALD_DATA_DIR: dataDir, HERALD_LOG_LEVEL: 'warn', HERALD_JWT_SECRET: TEST_SECRET, HERALD_API_KEYS: `${TEST_API_KEY}:publish+admin` };
   const child = track(spawn(process.execPath, [HERALD_BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
@@ -126,5 +126,11 @@ describe('start-up on an unusable database file', { timeout: 120_000 }, () => {
     } finally {
       fs.unmount();
     }
+  });
+
+  it('a Postgres that cannot be reached at start-up is refused with one line that never shows the URL', async () => {
+    const r = await refusal(tempDir(), { DATABASE_URL: 'postgres://herald:s3cret-pw@127.0.0.1:1/herald' });
+    expectOneLine(r, /^herald: Postgres \(DATABASE_URL\) cannot be used: .*ECONNREFUSED/);
+    expect(r.stderr).not.toMatch(/s3cret-pw/);
   });
 });

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createMemoryStore } from './memory-store.ts';
 import { createPostgresStore } from './postgres-store.ts';
+import { pgError } from './postgres-tx.ts';
+import { postgresFault } from './postgres-unavailable.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 import { StoreOpenError } from './errors.ts';
 import type { Store, StoreHealthChange } from './store.ts';
@@ -35,7 +37,7 @@ export const SQLITE_FILE = 'herald.db';
  */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return openPostgres(url);
   if (url === 'memory:') return createMemoryStore();
   if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (or be memory:), got "${url.split(':')[0]}:…"`);
   try {
@@ -44,4 +46,17 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     throw new StoreOpenError(`the data dir ${options.dataDir} cannot be created (${(err as NodeJS.ErrnoException).code}): check HERALD_DATA_DIR.`, { cause: err });
   }
   return createSqliteStore({ path: path.join(options.dataDir, SQLITE_FILE), onHealth: options.onHealth });
+}
+
+/**
+ * Postgres refusing at start-up (down, wrong password, no such database) is the operator's to
+ * fix: one sentence, no stack trace. The URL is never quoted: it may hold a password.
+ */
+async function openPostgres(url: string): Promise<Store> {
+  try {
+    return await createPostgresStore({ url });
+  } catch (err) {
+    if (pgError(err).code === undefined && postgresFault(err) === null) throw err; // a bug: keep its stack
+    throw new StoreOpenError(`Postgres (DATABASE_URL) cannot be used: ${(err as Error).message}`, { cause: err });
+  }
 }
