@@ -280,4 +280,26 @@ describe('createHerald shares one connection per user', () => {
     await until(() => g1.notification.length === 1 && g2.notification.length === 1 && gd.notification.length === 1, 5000, 'one each');
     expect([g1, g2, gd].map((g) => g.notification.map((x) => x.recipient))).toEqual([['carol'], ['carol'], ['dave']]);
   });
+
+  it('a tab whose token source answers no token on refresh (signed out) leaves its group at once and keeps nothing of the user', async () => {
+    const hub = await startUsersHerald();
+    servers.push(hub.srv);
+    const locks = createFakeLocks();
+    let who: string | null = 'alice';
+    const h = createHerald({ url: hub.srv.url, getToken: () => (who ? jwt(who) : null), locks, share: true, storage: null, stream: quiet });
+    clients.push(h);
+    h.connect();
+    await until(() => h.state === 'live' && h.inbox.snapshot.loaded, 5000, 'alice live and loaded');
+    const aliceLock = `herald:${shareKey(`${hub.srv.url}|`, 'alice')}`;
+    expect(locks.held(aliceLock)).toBe(true);
+
+    // Signed out in another tab: alice's token is refused and the token source has none.
+    who = null;
+    hub.refuse('alice');
+    await expect(h.inbox.counts()).rejects.toMatchObject({ code: 'token_expired' });
+    expect(h.user).toBeUndefined();
+    expect(h.inbox.snapshot.items).toEqual([]);
+    expect(h.state).toBe('offline');
+    await until(() => !locks.held(aliceLock) && hub.streams('alice') === 0, 1000, 'alice’s lock and stream released');
+  });
 });

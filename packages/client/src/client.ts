@@ -124,6 +124,17 @@ export function createHerald(o: HeraldOptions): Herald {
     });
   }
 
+  /**
+   * A refreshed token source gave no token: the user signed out. The tab leaves its group at once
+   * and keeps nothing of the user; `connect()` starts over after a new sign-in.
+   */
+  function signedOut(): void {
+    const c = conn;
+    conn = me = tok = undefined;
+    c?.close();
+    inbox.clear();
+  }
+
   /** The tab's user changed: nothing of the old user's stays, and the new user's inbox loads. */
   function switched(): void {
     inbox.clear();
@@ -131,13 +142,15 @@ export function createHerald(o: HeraldOptions): Herald {
   }
 
   // One token for the stream and the REST calls; refreshed once per refusal. A refreshed token
-  // may name another user (logout, login as someone else): identify() moves the tab.
+  // may name another user (login as someone else: identify() moves the tab) or be missing
+  // (signed out: signedOut() leaves).
   let tok: Promise<string | undefined> | undefined;
   const token = (refresh: boolean) =>
     !refresh && tok
       ? tok
       : (tok = Promise.resolve(o.getToken ? o.getToken(refresh) : o.token).then((t) => {
           if (t) identify(tokenSubject(t));
+          else if (refresh) signedOut();
           return t ?? undefined;
         }));
 

@@ -12,8 +12,8 @@ export interface HeraldProviderProps {
   url?: string;
   /** A fixed subscriber token (JWT). */
   token?: string;
-  /** Returns a fresh token; called at start and after a 401/403. */
-  getToken?: () => Promise<string>;
+  /** Returns a fresh token; called at start and after a 401/403. Null when nobody is signed in. */
+  getToken?: () => Promise<string | null>;
   /** Topics to subscribe to. */
   topics?: string[];
   /** Use this client instead of creating one (the provider will not close it). */

@@ -24,7 +24,8 @@ import { parseTopics, tokenFromUrl } from './token.ts';
 export interface BellConnectOptions {
   url: string;
   token?: string;
-  getToken?: () => Promise<string>;
+  /** Null when nobody is signed in. */
+  getToken?: () => Promise<string | null>;
   topics: string[];
 }
 
@@ -69,7 +70,7 @@ export class HeraldBell extends Base {
   #external: HeraldSource | null = null;
   #owned = false;
   #unsubs: (() => void)[] = [];
-  #tokenProvider: (() => Promise<string>) | null = null;
+  #tokenProvider: (() => Promise<string | null>) | null = null;
   #nodes = new Map<string, HTMLLIElement>();
   #open = false;
   #loaded = false;
@@ -105,10 +106,10 @@ export class HeraldBell extends Base {
   }
 
   /** Supplies tokens to the bell's own client (used as the SDK's `getToken`). */
-  get tokenProvider(): (() => Promise<string>) | null {
+  get tokenProvider(): (() => Promise<string | null>) | null {
     return this.#tokenProvider;
   }
-  set tokenProvider(fn: (() => Promise<string>) | null) {
+  set tokenProvider(fn: (() => Promise<string | null>) | null) {
     this.#tokenProvider = fn;
     if (this.isConnected && !this.#external) this.#scheduleRestart();
   }

@@ -9,8 +9,12 @@ describe('tokenFromUrl', () => {
     expect(await tokenFromUrl('/t', answer(200, '{"token":"abc"}'))()).toBe('abc');
     expect(await tokenFromUrl('/t', answer(200, ' xyz\n'))()).toBe('xyz');
   });
-  it('rejects on an error status or a JSON without token', async () => {
-    await expect(tokenFromUrl('/t', answer(401, 'no'))()).rejects.toThrow(/401/);
+  it('answers null (signed out) on 401 or 403, so the SDK leaves the user’s group', async () => {
+    expect(await tokenFromUrl('/t', answer(401, 'no'))()).toBeNull();
+    expect(await tokenFromUrl('/t', answer(403, 'no'))()).toBeNull();
+  });
+  it('rejects on another error status or a JSON without token', async () => {
+    await expect(tokenFromUrl('/t', answer(500, 'no'))()).rejects.toThrow(/500/);
     await expect(tokenFromUrl('/t', answer(200, '{"nope":1}'))()).rejects.toThrow(/token/);
   });
   it('sends same-origin credentials', async () => {
