@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Sink } from '../hub/sink.ts';
 import { detachSocket } from './detach-socket.ts';
-import { assertHijackable } from './sse-route.ts';
+import { assertHijackable, forgetSocket } from './sse-route.ts';
 
 /** Headers every stream gets at once (DESIGN §3; X-Accel-Buffering disables nginx buffering). */
 const BASE_HEAD =
@@ -29,6 +29,7 @@ export function openRawSse(req: FastifyRequest, reply: FastifyReply, onClose: ()
   const head = headOf(reply.getHeaders());
   reply.hijack();
   detachSocket(socket, reply.raw);
+  forgetSocket(socket);
   // Ours before any write. Once detached, the socket has no listener left: an 'error' emitted
   // without one would be thrown from the event loop and end the process.
   socket.on('error', ignoreError);

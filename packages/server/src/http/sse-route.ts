@@ -16,17 +16,29 @@ import { Socket } from 'node:net';
 import { HeraldError } from '@herald/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The last request Node has parsed on each socket. */
-const latest = new WeakMap<object, IncomingMessage>();
+/**
+ * How many requests Node has parsed on each socket, and the number of each request. Numbers,
+ * not the last request itself: a stream's socket lives for hours, and holding its request would
+ * keep the whole HTTP exchange reachable that detach-socket.ts lets go (idle memory per stream).
+ */
+const parsedOn = new WeakMap<object, number>();
+const numberOf = new WeakMap<IncomingMessage, number>();
 
 /**
- * Remembers, for each socket, the last request parsed on it. Prepended, so that it runs before
- * Fastify's own listener and therefore before any route handler of that request.
+ * Numbers every request on its socket. Prepended, so that it runs before Fastify's own listener
+ * and therefore before any route handler of that request.
  */
 export function trackRequests(server: Server): void {
   server.prependListener('request', (req: IncomingMessage) => {
-    latest.set(req.socket, req);
+    const n = (parsedOn.get(req.socket) ?? 0) + 1;
+    parsedOn.set(req.socket, n);
+    numberOf.set(req, n);
   });
+}
+
+/** The socket now belongs to a stream and no request will be parsed on it again. */
+export function forgetSocket(socket: object): void {
+  parsedOn.delete(socket);
 }
 
 /**
@@ -41,8 +53,8 @@ export function hijackRefusal(req: IncomingMessage, res: ServerResponse): string
   if (socket.destroyed || !socket.writable || socket.readableEnded) return 'The client closed the connection.';
   if (hasBody(req)) return 'A stream request has no body.';
   if (socket._httpMessage !== res) return 'A stream request must not be pipelined behind another request on its connection.';
-  const last = latest.get(socket);
-  if (last !== undefined && last !== req) return 'No request may be pipelined behind a stream request on its connection.';
+  const n = numberOf.get(req);
+  if (n !== undefined && n !== parsedOn.get(socket)) return 'No request may be pipelined behind a stream request on its connection.';
   return undefined;
 }
 
