@@ -192,6 +192,16 @@ describe.each(targets)('hostile HTTP on $path', (t) => {
     await expectUnharmed();
   });
 
+  it('a stream request asking to Upgrade, with a request pipelined after it: the stream opens or is refused, and nothing is left behind', async () => {
+    const c = await open();
+    c.write((await streamRequest({ connection: 'Upgrade', upgrade: 'websocket' })) + request('GET', '/healthz', {}));
+    await waitFor('an answer to the stream request', () => parseResponses(c.text()).length >= 1, { timeoutMs: 10_000 });
+    const [first] = parseResponses(c.text());
+    if (first!.status === 400) expectJsonError(first, 400, 'bad_request');
+    else expect(first!.headers['content-type']).toMatch(/^text\/event-stream/);
+    await expectUnharmed();
+  });
+
   it('a stream request followed at once by a half-close is never left open', async () => {
     for (let i = 0; i < 5; i++) {
       const c = await open();
