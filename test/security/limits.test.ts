@@ -146,11 +146,12 @@ describe('size limits', () => {
 });
 
 describe('SSE injection', () => {
-  it('CR, LF and NUL in event names are refused with 400 invalid_event_name; data cannot end an event', async () => {
-    for (const event of ['a\r\nevent: evil', 'a\nb', 'a\rb', 'a\u0000b', 'ready']) {
+  it('CR and LF in event names are refused with 400 invalid_event_name, NUL with invalid_text; data cannot end an event', async () => {
+    // NUL is refused for every text field alike (see text-fields.test.ts), before the route runs.
+    for (const [event, code] of [['a\r\nevent: evil', 'invalid_event_name'], ['a\nb', 'invalid_event_name'], ['a\rb', 'invalid_event_name'], ['a\u0000b', 'invalid_text'], ['ready', 'invalid_event_name']]) {
       const r = await call(direct.url, '/v1/topics/news/events', { headers: bearer(K_EVENTS), body: { event, data: 1 } });
       expect(r.status, JSON.stringify(event)).toBe(400);
-      expect(r.json.error.code).toBe('invalid_event_name');
+      expect(r.json.error.code).toBe(code);
     }
     const s = await stream(direct.url, 'injection-reader', { query: '?topics=news', localAddress: '127.0.0.6' });
     const payload = 'x\n\nevent: evil\ndata: forged\n\n';

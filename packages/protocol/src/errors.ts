@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   invalid_body: { status: 400, message: 'The body does not match the schema.' },
   invalid_json: { status: 400, message: 'The body is not valid JSON.' },
   invalid_query: { status: 400, message: 'The query string does not match the schema.' },
+  invalid_text: { status: 400, message: 'A text field holds NUL or an unpaired UTF-16 surrogate, which cannot be stored as sent.' },
   invalid_topic: { status: 400, message: 'A topic name is invalid.' },
   invalid_event_name: { status: 400, message: 'An event name or id contains CR, LF or NUL, or is too long.' },
   invalid_cursor: { status: 400, message: 'The cursor is malformed.' },

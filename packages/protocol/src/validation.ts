@@ -1,6 +1,7 @@
 /**
  * Names and patterns. Pure checks shared by the server (to refuse) and the SDK (to fail early).
  */
+import { isStorableText } from './storable.ts';
 
 /** User ids, categories: 1..256 printable characters, no control characters or commas. */
 const USER_ID = /^[^\u0000-\u001f\u007f,]{1,256}$/;
@@ -15,8 +16,12 @@ export const BROADCAST = 'broadcast';
 /** Event names a publisher may not use for a topic event: they belong to the inbox protocol. */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['ready', 'notification', 'notification.state', 'counts', 'reset']);
 
+/**
+ * A user id is an identity: it is compared and stored, so it must be storable text too (an
+ * unpaired surrogate would be stored as U+FFFD and merge two users).
+ */
 export function isUserId(value: string): boolean {
-  return USER_ID.test(value);
+  return USER_ID.test(value) && isStorableText(value);
 }
 
 export function isTopic(value: string): boolean {

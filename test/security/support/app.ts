@@ -16,7 +16,7 @@ import { Hub } from '../../../packages/server/src/hub/hub.ts';
 import { createApp, type HeraldApp } from '../../../packages/server/src/http/app.ts';
 import type { HttpLimits } from '../../../packages/server/src/http/options.ts';
 import { createLocalPresence } from '../../../packages/server/src/presence/index.ts';
-import { createMemoryStore } from '../../../packages/server/src/store/index.ts';
+import { createMemoryStore, type Store } from '../../../packages/server/src/store/index.ts';
 import { API_KEY, SECRET } from './server.ts';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages', 'server');
@@ -27,6 +27,8 @@ export interface InProcessOptions {
   corsOrigins?: string[];
   maxStreamsPerUser?: number;
   maxStreamsPerIp?: number;
+  /** The store to run on (the app closes it). Default a fresh memory store. */
+  store?: Store;
 }
 
 export interface InProcess {
@@ -50,7 +52,7 @@ const LIMITS: HttpLimits = {
 };
 
 export async function buildApp(o: InProcessOptions = {}): Promise<InProcess> {
-  const store = createMemoryStore();
+  const store = o.store ?? createMemoryStore();
   const bus = createMemoryBus();
   const presence = createLocalPresence({ maxStreamsPerUser: o.maxStreamsPerUser ?? 100_000, maxStreamsPerIp: o.maxStreamsPerIp ?? 1_000_000 });
   const hub = new Hub({ store, bus, gate: presence, heartbeatMs: 15_000 });

@@ -8,13 +8,15 @@ export interface Claims {
   expIn?: number | null;
   /** Seconds from now. */
   nbfIn?: number;
+  /** Seconds from now; default 0 (issued now). */
+  iatIn?: number;
   aud?: string;
   iss?: string;
 }
 
 function build(c: Claims): SignJWT {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ topics: c.topics ?? [] }).setIssuedAt(now);
+  const jwt = new SignJWT({ topics: c.topics ?? [] }).setIssuedAt(now + (c.iatIn ?? 0));
   if (c.sub !== undefined) jwt.setSubject(c.sub);
   if (c.expIn !== null) jwt.setExpirationTime(now + (c.expIn ?? 3600));
   if (c.nbfIn !== undefined) jwt.setNotBefore(now + c.nbfIn);

@@ -27,9 +27,35 @@ beforeAll(async () => {
 describe('HS256', () => {
   const v = () => createJwtVerifier({ secret: SECRET, alg: 'HS256' });
 
-  it('accepts a valid token and reads sub, topics and exp', async () => {
+  it('accepts a valid token and reads sub, topics and exp (expiresAt is exp plus the 5 s leeway)', async () => {
     const token = await hs({ topics: ['orders.*', 'news'] });
-    expect(await v().verify(token, NOW)).toEqual({ user: 'alice', topics: ['orders.*', 'news'], expiresAt: (nowS + 600) * 1000 });
+    expect(await v().verify(token, NOW)).toEqual({ user: 'alice', topics: ['orders.*', 'news'], expiresAt: (nowS + 600 + 5) * 1000 });
+  });
+
+  it('the principal is honoured exactly as long as the token: until exp plus the leeway', async () => {
+    for (const leeway of [0, 5, 60]) {
+      const c = createJwtVerifier({ secret: SECRET, alg: 'HS256', clockToleranceS: leeway });
+      const token = await hs({}, { exp: nowS + 10 });
+      const p = await c.verify(token, NOW);
+      expect(p.expiresAt).toBe(NOW + 10_000 + leeway * 1000);
+      expect((await c.verify(token, p.expiresAt - 1000)).user).toBe('alice');
+      expect(await code(c.verify(token, p.expiresAt + 1000))).toBe('token_expired');
+    }
+  });
+
+  it('refuses an iat further in the future than the leeway, accepts one inside it', async () => {
+    expect((await v().verify(await hs({ iat: nowS + 4 }), NOW)).user).toBe('alice');
+    expect(await code(v().verify(await hs({ iat: nowS + 6 }), NOW))).toBe('invalid_token');
+    expect(await code(v().verify(await hs({ iat: nowS + 3600 }), NOW))).toBe('invalid_token');
+    const strict = createJwtVerifier({ secret: SECRET, alg: 'HS256', clockToleranceS: 0 });
+    expect(await code(strict.verify(await hs({ iat: nowS + 1 }), NOW))).toBe('invalid_token');
+  });
+
+  it('refuses a sub that is not storable text (NUL, unpaired surrogates) with invalid_token', async () => {
+    for (const sub of ['victim\u0000', 'victim\ud800', 'victim\udfff', 'victim\ude00\ud83d']) {
+      expect(await code(v().verify(await hs({ sub }), NOW))).toBe('invalid_token');
+    }
+    expect((await v().verify(await hs({ sub: 'victim\ufffd😀' }), NOW)).user).toBe('victim\ufffd😀');
   });
 
   it('reads a space or comma separated topics string, and defaults to none', async () => {

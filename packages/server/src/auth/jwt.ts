@@ -20,7 +20,11 @@ export interface JwtVerifierOptions {
   audience?: string;
   /** When set, the token's `iss` must equal it. */
   issuer?: string;
-  /** Clock leeway for `exp` and `nbf`, seconds. Default 5. */
+  /**
+   * Clock leeway, seconds, default 5: the one tolerance for clock skew between the token issuer
+   * and Herald. It applies to `exp`, `nbf` and `iat` here, and through the principal's
+   * `expiresAt` (which includes it) to tickets and to open streams.
+   */
   clockToleranceS?: number;
   /** Fetch used for the JWKS (tests inject one). Default the global fetch. */
   fetch?: typeof fetch;
@@ -73,6 +77,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     clockTolerance: opts.clockToleranceS,
   };
 
+  const leewayMs = opts.clockToleranceS * 1000;
   const cache = new VerifiedTokens();
   return {
     async verify(token, now) {
@@ -94,10 +99,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       } catch (err) {
         throw mapError(err, jwksMode);
       }
+      // jose checks `iat` is a number but not that it is past: a token minted by a clock far
+      // ahead would otherwise be accepted before its issuer's own time.
+      if (typeof payload.iat === 'number' && payload.iat * 1000 > at + leewayMs) {
+        throw new HeraldError('invalid_token', 'The token was issued in the future (iat).');
+      }
+      // isUserId also refuses NUL and unpaired surrogates: a sub such as "victim\ud800" would be
+      // stored as "victim\ufffd" and act as that user.
       if (typeof payload.sub !== 'string' || !isUserId(payload.sub)) {
         throw new HeraldError('invalid_token', 'The token has no valid sub (user id).');
       }
-      const principal = { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 };
+      const principal = { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 + leewayMs };
       cache.set(token, principal, at);
       return principal;
     },

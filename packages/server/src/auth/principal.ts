@@ -9,7 +9,11 @@ export interface UserPrincipal {
   user: string;
   /** Topic patterns the user may subscribe to (the `topics` claim); `broadcast` needs none. */
   topics: string[];
-  /** Epoch ms when the credential expires; a stream closes then. */
+  /**
+   * Epoch ms when Herald stops honouring the credential: the token's `exp` plus the clock leeway.
+   * Every check after verification (ticket issue and redeem, an open stream's close) compares
+   * with this one number, so a token inside the leeway works the same on every route.
+   */
   expiresAt: number;
 }
 

@@ -4,7 +4,8 @@
  * the long-lived token in a URL (where proxies and logs would keep it).
  *
  * A ticket is 32 random bytes; the store keeps only its sha256, so a leaked database holds no
- * usable ticket. It is bound to the user, the token's topics and the token's expiry.
+ * usable ticket. It is bound to the user, the token's topics and the token's expiry (the
+ * principal's `expiresAt`, which already includes the clock leeway: tickets add none of their own).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { HeraldError } from '@herald/protocol';

@@ -18,6 +18,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { publishRoutes } from './routes/publish.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { trackRequests } from './sse-route.ts';
+import { refuseUnstorableInput } from './storable-input.ts';
 
 export interface HeraldApp {
   app: FastifyInstance;
@@ -37,6 +38,9 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     requestTimeout: Math.max(o.headersTimeoutMs, 30_000),
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
+    // Routes judge their own path parameters (an over-long topic is `invalid_topic`, not the
+    // router's generic refusal); Node's 16 KiB header limit already bounds the whole URL.
+    maxParamLength: 16_384,
     // Bytes Node's parser refuses (duplicate Content-Length, CL with TE) get the JSON error body.
     clientErrorHandler,
     // Node checks the headers timeout only every `connectionsCheckingInterval` (30 s by default),
@@ -66,6 +70,9 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
   app.addHook('preParsing', async (req) => {
     if (!declaresUtf8(req.headers['content-type'])) throw new HeraldError('unsupported_media_type', 'Send the body as UTF-8: Content-Type: application/json, with no charset or charset=utf-8.');
   });
+
+  // Before any route: no store may see text it cannot keep as sent (NUL, unpaired surrogates).
+  refuseUnstorableInput(app);
 
   publishRoutes(app, o);
   streamRoutes(app, o, isDraining);

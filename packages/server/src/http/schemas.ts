@@ -43,7 +43,8 @@ export const publishResponse = {
 export const topicParams = {
   type: 'object',
   required: ['topic'],
-  properties: { topic: { type: 'string', maxLength: 200 } },
+  // No maxLength: the route answers `invalid_topic` for any invalid topic, too long included.
+  properties: { topic: { type: 'string', description: 'Segments of [A-Za-z0-9_-] joined by . : or /; at most 200 characters' } },
 } as const;
 
 export const topicBody = {
