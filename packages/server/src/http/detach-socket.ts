@@ -26,8 +26,9 @@ interface InternalParser {
 /**
  * Detaches `socket` from the HTTP server once `res` owns it. Returns false, and changes nothing,
  * when the socket cannot be detached: a step is missing from Node's internals, or `res` does not
- * own the socket (a pipelined response waiting its turn, which `res.detachSocket` would assert on).
- * The caller has checked that already (sse-route.ts); checking again here keeps this function
+ * own the socket (a pipelined response waiting its turn, which `res.detachSocket` would assert on),
+ * or the parser has not finished the request yet.
+ * The caller has checked ownership already (sse-route.ts); checking again here keeps this function
  * safe on its own. After it returns true the socket has no listeners at all: the caller must add
  * its own 'error' listener before it writes.
  */
@@ -36,6 +37,10 @@ export function detachSocket(socket: Socket, res: ServerResponse): boolean {
   const parser = s.parser;
   if (!parser || typeof parser.unconsume !== 'function' || typeof parser.remove !== 'function') return false;
   if (s._httpMessage !== res || socket.destroyed) return false;
+  // Still inside the parser's run for this request (a handler that did not yield): when the
+  // message completes, Node puts the parser back on the server's connection list, where
+  // closeIdleConnections() would later find it with no socket and throw.
+  if (res.req !== undefined && !res.req.complete) return false;
   // The one call that asserts goes first, while Node's listeners are still in place.
   res.detachSocket(socket);
   for (const event of ['data', 'end', 'close', 'drain', 'error', 'timeout']) socket.removeAllListeners(event);
