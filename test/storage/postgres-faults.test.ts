@@ -65,7 +65,7 @@ describe.skipIf(skip)('postgres lost while running', () => {
     url.port = String(p.port);
     url.searchParams.set('options', `-c search_path=${schema}`);
     const store = await createPostgresStore({ url: url.toString(), connectTimeoutMs: 500 });
-    const ready = createReadiness({ store, bus: { healthy: () => true }, ttlMs: 0 });
+    const ready = createReadiness({ store, bus: { healthy: () => true } });
     const note = (id: string) => ({ id, recipient: 'ann', title: id, severity: 'info' as const });
     try {
       await store.publish([note('before')], Date.now());

@@ -13,6 +13,7 @@ import { createSqliteStore } from '../../packages/server/src/store/sqlite-store.
 import { StoreOpenError } from '../../packages/server/src/store/errors.ts';
 import { HERALD_BIN, ROOT, TEST_API_KEY, TEST_SECRET, cleanEnv, cleanup, startHerald, tempDir, track } from '../e2e/support/herald-process.ts';
 import { within } from '../e2e/support/wait.ts';
+import { canConnect, missing } from '../support/requires.ts';
 import { BYPASSES_PERMISSIONS, mountTinyFs } from './support/tiny-fs.ts';
 
 afterAll(cleanup);
@@ -132,5 +133,15 @@ describe('start-up on an unusable database file', { timeout: 120_000 }, () => {
     const r = await refusal(tempDir(), { DATABASE_URL: 'postgres://herald:s3cret-pw@127.0.0.1:1/herald' });
     expectOneLine(r, /^herald: Postgres \(DATABASE_URL\) cannot be used: .*ECONNREFUSED/);
     expect(r.stderr).not.toMatch(/s3cret-pw/);
+  });
+
+  it('with workers, an unusable database stops the whole cluster with one line instead of restarting workers forever', async () => {
+    const skipReason = missing({ 'redis on 127.0.0.1:6379': await canConnect(6379) });
+    if (skipReason) return;
+    const dir = tempDir();
+    writeFileSync(join(dir, 'herald.db'), '');
+    const r = await refusal(dir, { HERALD_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expectOneLine(r, /herald\.db is an empty file/);
+    expect(r.code).toBe(78);
   });
 });

@@ -61,7 +61,7 @@ export async function startSqliteApp(o: { dir?: string; busyTimeoutMs?: number }
       corsOrigins: [],
       limits: { bodyLimit: 65_536, maxDataBytes: 16_384, maxRecipients: 1000, maxTopicsPerStream: 32, publishRate: 1e6, publishBurst: 1e6, maxNewConnectionsPerS: 1e6 },
       trustProxy: false,
-      ready: createReadiness({ store, bus, ttlMs: 200 }),
+      ready: createReadiness({ store, bus }),
       distDir: join(ROOT, 'dist'),
       assetsDir: join(ROOT, 'packages/server/assets'),
       logger: false,

@@ -48,8 +48,14 @@ async function runWorker(config: Config, generated: { file: string; created: boo
   } catch (err) {
     // An unusable database is the operator's to fix: say what and how in one line, no stack trace.
     if (!(err instanceof StoreOpenError)) throw err;
-    process.stderr.write(`herald: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exit(EXIT_REFUSED);
+    const line = `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`;
+    // A worker hands the line to the primary, which prints it once for all workers.
+    if (cluster.isWorker && process.send) process.send({ type: 'herald:refused', line }, () => process.exit(EXIT_REFUSED));
+    else {
+      process.stderr.write(line);
+      process.exit(EXIT_REFUSED);
+    }
+    return;
   }
   if (announce) await printBanner(config, runtime.url, generated);
   else process.send?.({ type: 'herald:listening', url: runtime.url });
@@ -75,10 +81,14 @@ async function runPrimary(config: Config, generated: { file: string; created: bo
   // The banner says Herald is listening only once every worker is: before that, the primary
   // hands every connection to the workers that are up, and the load would not spread.
   let listening = 0;
+  let refusedLine: string | undefined;
   const fork = () => {
     const w = cluster.fork();
-    w.on('message', (m: { type?: string; url?: string }) => {
-      if (m?.type === 'herald:listening' && ++listening === config.workers) void printBanner(config, m.url!, generated, config.workers);
+    w.on('message', (m: { type?: string; url?: string; line?: string }) => {
+      if (m?.type === 'herald:refused' && !refusedLine) process.stderr.write((refusedLine = m.line ?? 'herald: the store cannot be opened\n'));
+      if (m?.type !== 'herald:listening' || ++listening !== config.workers) return;
+      // The primary has no logger: a banner that cannot be printed (signing the dev token failed) says so on stderr.
+      printBanner(config, m.url!, generated, config.workers).catch((err: unknown) => process.stderr.write(`herald: cannot print the banner: ${String(err)}\n`));
     });
   };
   for (let i = 0; i < config.workers; i++) fork();

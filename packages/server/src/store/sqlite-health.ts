@@ -34,6 +34,8 @@ export class SqliteHealth {
   #fault: StoreFault | undefined;
   /** Set once a lasting fault is met: every write is refused from then on. */
   #lost: StoreUnavailableError | undefined;
+  /** When the last write committed or met a fault (`performance.now()`: a monotonic timer, never stored). */
+  #lastWriteAt = -Infinity;
 
   /** Call right after opening `path`: its identity now is the file the connection holds. */
   constructor(path: string, onChange: (change: StoreHealthChange) => void) {
@@ -69,9 +71,21 @@ export class SqliteHealth {
 
   /** A write committed: a passing fault is over. */
   wrote(): void {
+    this.#lastWriteAt = performance.now();
     if (this.#fault === undefined || this.#lost) return;
     this.#fault = undefined;
     this.#onChange({ writable: true, detail: `${this.#path} takes writes again` });
+  }
+
+  /** Milliseconds since the last write committed or met a fault (Infinity before the first). */
+  sinceLastWrite(): number {
+    return performance.now() - this.#lastWriteAt;
+  }
+
+  /** Throws the fault of the latest write, if it failed (or the lasting one). */
+  assertWritable(): void {
+    if (this.#lost) throw this.#lost;
+    if (this.#fault) throw new StoreUnavailableError(this.#fault);
   }
 
   snapshot(): StoreHealth {
@@ -80,6 +94,7 @@ export class SqliteHealth {
   }
 
   #met(fault: StoreFault): void {
+    this.#lastWriteAt = performance.now();
     this.#faults[fault] = (this.#faults[fault] ?? 0) + 1;
     if (this.#lost) return;
     if (isLasting(fault)) this.#lost = new StoreUnavailableError(fault);

@@ -51,9 +51,11 @@ export interface SqliteStoreOptions {
   onHealth?: (change: StoreHealthChange) => void;
   /** Opens the connection. Default `new Database(path)`; tests pass their own to inject faults. */
   open?: (path: string) => Database.Database;
+  /** `ping` writes a probe row only when no write happened for this many ms. Default 1000. */
+  probeEveryMs?: number;
 }
 
-const DEFAULTS = { synchronous: 'normal', busyTimeoutMs: 5000 } as const;
+const DEFAULTS = { synchronous: 'normal', busyTimeoutMs: 5000, probeEveryMs: 1000 } as const;
 
 type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
 
@@ -191,6 +193,31 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     committed: () => health.wrote(),
   });
 
+  /**
+   * Readiness answers from the latest write, whatever it was: a publish that just failed for a
+   * full disk makes the store unready at once, one that committed makes it ready. Only after
+   * `probeEveryMs` without any write does `ping` write a probe row itself (concurrent pings share
+   * it), so an idle store still notices a fault, and recovers by itself when the fault clears.
+   */
+  let probing: Promise<void> | undefined;
+  const ping = async (): Promise<void> => {
+    if (health.sinceLastWrite() >= opts.probeEveryMs) {
+      probing ??= commits
+        .write(() => q.probe.run())
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            const mapped = health.failed(err);
+            if (!(mapped instanceof StoreUnavailableError)) throw mapped; // a bug, not the storage
+          },
+        )
+        .finally(() => (probing = undefined));
+      await probing;
+    }
+    health.verify();
+    health.assertWritable();
+  };
+
   const store: Store = {
     epoch,
     async publish(items, now) {
@@ -244,9 +271,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const row = await commits.write(() => q.takeTicket.get(hash));
       return row && row.expires_at > now ? (JSON.parse(row.payload) as TicketRecord) : null;
     },
-    async ping() {
-      await commits.write(() => q.probe.run());
-    },
+    ping,
     health: () => health.snapshot(),
     async close() {
       if (!db.open) return;
