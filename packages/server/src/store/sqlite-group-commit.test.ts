@@ -47,7 +47,7 @@ describe('sqlite group commit', () => {
 
   it('a batch that meets a storage fault is refused whole, each write tried once, and the next batch commits', async () => {
     const { db, file } = database();
-    const commits = createGroupCommit(db, { verify() {}, isFault: (err) => sqliteFault(err) !== null, committed() {} });
+    const commits = createGroupCommit(db, { admit() {}, verify() {}, isFault: (err) => sqliteFault(err) !== null, committed() {} });
     await commits.write(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('before'));
     // SQLITE_FULL from SQLite itself: the file may not grow by one more page.
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
@@ -72,7 +72,7 @@ describe('sqlite group commit', () => {
 
   it('a write that fails alone (not a storage fault) fails alone; the rest of its batch commits', async () => {
     const { db, file } = database();
-    const commits = createGroupCommit(db, { verify() {}, isFault: (err) => sqliteFault(err) !== null, committed() {} });
+    const commits = createGroupCommit(db, { admit() {}, verify() {}, isFault: (err) => sqliteFault(err) !== null, committed() {} });
     const insert = (v: string | null) => commits.write(() => db.prepare('INSERT INTO t (v) VALUES (?)').run(v));
     const settled = await Promise.allSettled([insert('a'), insert(null), insert('c')]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -83,6 +83,7 @@ describe('sqlite group commit', () => {
     const { db } = database();
     let refuse = false;
     const commits = createGroupCommit(db, {
+      admit() {},
       verify() {
         if (refuse) throw new Error('file moved');
       },

@@ -35,7 +35,9 @@ export interface GroupCommit {
 
 /** How the store's health takes part in each commit. Defaults: no checks. */
 export interface CommitChecks {
-  /** Throws when writes must be refused; called before a batch and again before acknowledging it. */
+  /** Throws when writes are refused for good; called before a batch (no I/O: it runs per batch). */
+  admit(): void;
+  /** Throws when a committed batch must not be acknowledged (the file is not the one written). */
   verify(): void;
   /** Whether an error is a storage fault (refuse the batch whole) rather than one write's. */
   isFault(err: unknown): boolean;
@@ -43,7 +45,7 @@ export interface CommitChecks {
   committed(): void;
 }
 
-const NO_CHECKS: CommitChecks = { verify() {}, isFault: () => false, committed() {} };
+const NO_CHECKS: CommitChecks = { admit() {}, verify() {}, isFault: () => false, committed() {} };
 
 export function createGroupCommit(db: Database.Database, checks: CommitChecks = NO_CHECKS): GroupCommit {
   const queue: Job[] = [];
@@ -62,7 +64,7 @@ export function createGroupCommit(db: Database.Database, checks: CommitChecks = 
 
   function run(jobs: Job[]): Outcome[] {
     try {
-      checks.verify();
+      checks.admit();
       outsideTransaction();
       return batch.immediate(jobs).map((value) => ({ ok: true, value }));
     } catch (error) {

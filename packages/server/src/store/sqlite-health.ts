@@ -45,6 +45,11 @@ export class SqliteHealth {
     this.#identity = { dev: st.dev, ino: st.ino };
   }
 
+  /** Throws when writes are refused for good (the file is lost or corrupt). No I/O. */
+  admit(): void {
+    if (this.#lost) throw this.#lost;
+  }
+
   /**
    * Throws the `StoreUnavailableError` a write must be refused with: the file is lost, or is not
    * (any longer) the file the connection writes to. Call before writing and before acknowledging.

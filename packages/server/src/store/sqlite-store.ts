@@ -188,6 +188,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   const commits = createGroupCommit(db, {
+    admit: () => health.admit(),
     verify: () => health.verify(),
     isFault: (err) => err instanceof StoreUnavailableError || sqliteFault(err) !== null,
     committed: () => health.wrote(),
