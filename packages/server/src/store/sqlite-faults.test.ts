@@ -96,7 +96,7 @@ describe('sqlite storage faults', () => {
 
   it('the database file removed under the store refuses writes for good, ping included, and says so once', async () => {
     const { store, file, changes } = open();
-    await store.publish([note('alice')], T0);
+    const [kept] = await store.publish([note('alice')], T0);
     unlinkSync(file);
     await expect(store.publish([note('alice')], T0)).rejects.toMatchObject({ fault: 'file_moved' });
     await expect(store.changeState('alice', 'read', { all: true }, T0)).rejects.toMatchObject({ fault: 'file_moved' });
@@ -104,6 +104,6 @@ describe('sqlite storage faults', () => {
     await expect(store.ping()).rejects.toMatchObject({ fault: 'file_moved' });
     expect(changes).toEqual([expect.objectContaining({ writable: false, fault: 'file_moved' })]);
     // Reads go on from the open file: streams and inboxes keep working until a restart.
-    expect(await store.listInbox('alice', { status: 'all', limit: 5 }, T0)).toHaveLength(1);
+    expect((await store.listInbox('alice', { status: 'all', limit: 5 }, T0)).map((n) => n.id)).toContain(kept!.notification.id);
   });
 });
