@@ -42,7 +42,10 @@ export function sendError(reply: FastifyReply, err: HeraldError): void {
 
 export function errorHandler(this: unknown, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const he = toHeraldError(err);
-  if (he.status >= 500) req.log.error({ err: he.cause ?? err }, 'request failed');
+  // A refusal with Retry-After (a full disk, a database away) is reported once by its source when
+  // it starts and ends; an error line per refused request would flood the log, and the full disk.
+  if (he.status >= 500 && he.retryAfter === undefined) req.log.error({ err: he.cause ?? err }, 'request failed');
+  else if (he.status >= 500) req.log.debug({ err: he.cause ?? err }, 'request refused');
   sendError(reply, he);
 }
 
