@@ -79,7 +79,7 @@ export class SqliteHealth {
     this.#lastWriteAt = performance.now();
     if (this.#fault === undefined || this.#lost) return;
     this.#fault = undefined;
-    this.#onChange({ writable: true, detail: `${this.#path} takes writes again` });
+    this.#tell({ writable: true, detail: `${this.#path} takes writes again` });
   }
 
   /** Milliseconds since the last write committed or met a fault (Infinity before the first). */
@@ -106,7 +106,15 @@ export class SqliteHealth {
     // Say it once per change, not once per refused write.
     if (this.#fault === fault) return;
     this.#fault = fault;
-    this.#onChange({ writable: false, fault, detail: `${this.#path}: ${DETAIL[fault]}` });
+    this.#tell({ writable: false, fault, detail: `${this.#path}: ${DETAIL[fault]}` });
+  }
+
+  #tell(change: StoreHealthChange): void {
+    try {
+      this.#onChange(change);
+    } catch {
+      // Silence is right: a log line that fails must not turn a committed write into a refused one.
+    }
   }
 
   #fileFault(): StoreFault | null {
