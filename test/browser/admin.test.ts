@@ -6,8 +6,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
 import { startHerald, type HeraldServer } from './support/herald-server.ts';
+import { screenshotDir } from './support/screenshots.ts';
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const SCREENSHOTS = screenshotDir();
 
 describe.skipIf(chromiumMissing)('/admin dashboard', () => {
   let browser: Browser;

@@ -10,10 +10,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appShell } from './fixtures/app-shell.ts';
 import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
 import { startHerald, type HeraldServer } from './support/herald-server.ts';
+import { screenshotDir } from './support/screenshots.ts';
 import { bundle, serveFiles, type StaticServer } from './support/static-server.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const SCREENSHOTS = `${ROOT}docs/screenshots/`;
+const SCREENSHOTS = screenshotDir();
 
 /** Realistic content for the README screenshots, oldest first. */
 const SAMPLES = [
