@@ -48,6 +48,20 @@ const DEFAULTS: Required<Pick<JwtVerifierOptions, Defaulted>> = {
 
 /** Longer tokens are refused before any parsing: a cheap guard against oversized input. */
 const MAX_TOKEN_LENGTH = 8192;
+/**
+ * A compact JWS exactly as issuers write it (RFC 7515 §7.1): three unpadded base64url segments.
+ * jose decodes with `atob`, which skips whitespace and accepts padding, so without this one
+ * token could be respelled in countless ways that all verify (a cookie's value is
+ * percent-decoded, so `%20` puts a space inside it), and each spelling would be a new entry
+ * of up to 8 KiB in the verified-token cache.
+ */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/**
+ * The latest instant a Date can hold (ECMA-262 §21.4.1.22). A later `exp` (1e308 is a valid
+ * NumericDate) would make `expiresAt` Infinity, which JSON stores as null: a ticket issued for
+ * it would then be refused by the SQLite and Postgres stores and accepted by the memory one.
+ */
+const LATEST_MS = 8.64e15;
 
 export interface JwtVerifier {
   /** Verifies a compact JWS; `now` (epoch ms) defaults to the current time. */
@@ -81,7 +95,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const cache = new VerifiedTokens();
   return {
     async verify(token, now) {
-      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
         throw new HeraldError('invalid_token');
       }
       const at = now ?? Date.now();
@@ -109,7 +123,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       if (typeof payload.sub !== 'string' || !isUserId(payload.sub)) {
         throw new HeraldError('invalid_token', 'The token has no valid sub (user id).');
       }
-      const principal = { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt: (payload.exp as number) * 1000 + leewayMs };
+      const expiresAt = Math.min((payload.exp as number) * 1000 + leewayMs, LATEST_MS);
+      const principal = { user: payload.sub, topics: parseTopicsClaim(payload.topics), expiresAt };
       cache.set(token, principal, at);
       return principal;
     },
