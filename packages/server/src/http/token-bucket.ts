@@ -1,35 +1,50 @@
 /**
- * Token buckets keyed by a string (an API key id, an address). Pure apart from the injected clock.
- * Buckets that are full again are forgotten, so the map cannot grow without bound.
+ * Token buckets keyed by a string (an API key id, a user). Pure apart from the injected clock.
+ *
+ * The map holds only keys used within the last refill period (`burst / rate` seconds): a bucket
+ * untouched that long is full again, so forgetting it changes no answer. The map is kept in
+ * order of last use (a take re-inserts its key), so forgetting stops at the first bucket still
+ * refilling and each take costs O(1) amortized, however many distinct keys a client invents.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly refillMs: number;
 
   constructor(
     private readonly ratePerS: number,
     private readonly burst: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.refillMs = (burst / ratePerS) * 1000;
+  }
+
+  /** Buckets remembered now (each used within the last refill period). */
+  get size(): number {
+    return this.buckets.size;
+  }
 
   /** Takes `n` tokens; returns 0 when allowed, else the seconds to wait. */
   take(key: string, n = 1): number {
     const now = this.clock();
+    this.forgetFull(now);
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.ratePerS);
     b.at = now;
+    // Re-inserted: the map stays in order of last use.
+    this.buckets.delete(key);
+    this.buckets.set(key, b);
     if (b.tokens >= n) {
       b.tokens -= n;
-      this.buckets.set(key, b);
-      if (this.buckets.size > 10_000) this.sweep(now);
       return 0;
     }
-    this.buckets.set(key, b);
     return Math.max(1, Math.ceil((n - b.tokens) / this.ratePerS));
   }
 
-  private sweep(now: number): void {
-    for (const [k, b] of this.buckets) {
-      if (b.tokens + ((now - b.at) / 1000) * this.ratePerS >= this.burst) this.buckets.delete(k);
+  /** Drops the least recently used buckets while they have been idle for a whole refill. */
+  private forgetFull(now: number): void {
+    for (const [key, b] of this.buckets) {
+      if (now - b.at < this.refillMs) return;
+      this.buckets.delete(key);
     }
   }
 }

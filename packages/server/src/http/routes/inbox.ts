@@ -4,6 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { authenticateUser } from '../authenticate.ts';
 import type { AppOptions } from '../options.ts';
 import { errorResponses, inboxQuery, stateBody, stateParams } from '../schemas.ts';
+import { TokenBuckets } from '../token-bucket.ts';
+
+/**
+ * Tickets one user may take from this process: a burst of 40 (every stream of a user, 20 by
+ * default, reconnecting at once, twice over), refilled at 2 a second. A ticket is stored until
+ * it is redeemed or expires, so without a limit one signed-in user asking in a loop fills the
+ * store (about 20 MB a second on SQLite with a token of 256 topics).
+ */
+const TICKETS_PER_USER = { ratePerS: 2, burst: 40 } as const;
 
 export function inboxRoutes(app: FastifyInstance, o: AppOptions): void {
   app.get<{ Querystring: { status?: InboxStatus; category?: string; limit?: string; cursor?: string } }>(
@@ -44,8 +53,11 @@ export function inboxRoutes(app: FastifyInstance, o: AppOptions): void {
     },
   );
 
+  const tickets = new TokenBuckets(TICKETS_PER_USER.ratePerS, TICKETS_PER_USER.burst, o.clock);
   app.post('/v1/tickets', { schema: { summary: 'A single-use stream ticket (≤ 60 s)', tags: ['inbox'], response: errorResponses } }, async (req) => {
     const p = await authenticateUser(req, o);
+    const wait = tickets.take(p.user);
+    if (wait > 0) throw new HeraldError('rate_limited', 'Too many tickets for this user; retry shortly.', { retryAfter: wait });
     return o.tickets.issue(p);
   });
 }
