@@ -31,12 +31,16 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
       // again when the stream opens, since the client may pipeline or half-close meanwhile.
       assertHijackable(req, reply);
       if (isDraining()) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
-      const wait = admission.take('all');
-      if (wait > 0) throw new HeraldError('rate_limited', 'Too many new streams; retry shortly.', { retryAfter: wait });
       const principal = await authenticateUser(req, o, req.query.ticket);
       const topics = parseTopics(req.query.topics, o.limits.maxTopicsPerStream);
       const denied = topics.find((t) => !anyTopicAllowed(principal.topics, t));
       if (denied !== undefined) throw new HeraldError('topic_forbidden', `The token does not allow the topic ${denied}.`);
+      // The budget is shared by every client of the process: only a request that will open a
+      // stream spends it, or a stranger with no credential would keep everyone else at 429.
+      // (Refusing a bad credential costs less than a 429 does: a shape check, a cache hit or
+      // one signature check, and an unknown ticket is a delete that matches no row.)
+      const wait = admission.take('all');
+      if (wait > 0) throw new HeraldError('rate_limited', 'Too many new streams; retry shortly.', { retryAfter: wait });
       const header = req.headers['last-event-id'];
       const cursor = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
 
