@@ -2,7 +2,9 @@
  * The new-streams-per-second budget (`HERALD_MAX_NEW_CONNECTIONS_PER_S`) is shared by every
  * client of a process. It was spent before the credential was looked at, so a stranger with no
  * credential at all, on 16 keep-alive connections, kept every signed-in user's stream at 429.
- * Only a request that will open a stream may spend it.
+ * Only a request that will open a stream may spend it, and one user may spend only a share of
+ * it: a signed-in user opening and closing streams in a loop kept 15 of 20 attempts of another
+ * user at 429.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type InProcess } from './support/app.ts';
@@ -46,5 +48,23 @@ describe('stream admission', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]!.json).toMatchObject({ error: { code: 'rate_limited' } });
     expect(Number(limited[0]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('one signed-in user opening streams in a loop spends only a share of the budget: another user still gets in', async () => {
+    const g = await buildApp({ limits: { maxNewConnectionsPerS: 20 } });
+    try {
+      await g.listen();
+      const loud = await hsToken(SECRET, { sub: 'mallory' });
+      const quiet = await hsToken(SECRET, { sub: 'alice' });
+      const flood = await Promise.all(Array.from({ length: 60 }, () => openStream(g.url, '/v1/stream', { headers: { authorization: `Bearer ${loud}` }, timeoutMs: 5000 })));
+      for (const s of flood) s.close();
+      expect(flood.filter((s) => s.status === 429).length).toBeGreaterThan(0);
+
+      const alice = await openStream(g.url, '/v1/stream', { headers: { authorization: `Bearer ${quiet}` }, timeoutMs: 5000 });
+      alice.close();
+      expect({ status: alice.status, code: alice.json?.error?.code }).toEqual({ status: 200, code: undefined });
+    } finally {
+      await g.close();
+    }
   });
 });

@@ -10,7 +10,12 @@ import { assertHijackable, refuseHead } from '../sse-route.ts';
 import { TokenBuckets } from '../token-bucket.ts';
 
 export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: () => boolean): void {
-  const admission = new TokenBuckets(o.limits.maxNewConnectionsPerS, o.limits.maxNewConnectionsPerS, o.clock);
+  const perS = o.limits.maxNewConnectionsPerS;
+  const admission = new TokenBuckets(perS, perS, o.clock);
+  // One user's share of the budget: half of it at once (a user's streams all reconnecting
+  // after a restart) and a tenth of its rate, so one account in a loop cannot keep the others
+  // at 429.
+  const perUser = new TokenBuckets(Math.max(1, perS / 10), Math.max(1, Math.floor(perS / 2)), o.clock);
 
   refuseHead(app, '/v1/stream');
   app.get<{ Querystring: { topics?: string; ticket?: string; lastEventId?: string } }>(
@@ -36,10 +41,11 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
       const denied = topics.find((t) => !anyTopicAllowed(principal.topics, t));
       if (denied !== undefined) throw new HeraldError('topic_forbidden', `The token does not allow the topic ${denied}.`);
       // The budget is shared by every client of the process: only a request that will open a
-      // stream spends it, or a stranger with no credential would keep everyone else at 429.
+      // stream spends it, or a stranger with no credential would keep everyone else at 429;
+      // and a user first spends their own share.
       // (Refusing a bad credential costs less than a 429 does: a shape check, a cache hit or
       // one signature check, and an unknown ticket is a delete that matches no row.)
-      const wait = admission.take('all');
+      const wait = perUser.take(principal.user) || admission.take('all');
       if (wait > 0) throw new HeraldError('rate_limited', 'Too many new streams; retry shortly.', { retryAfter: wait });
       const header = req.headers['last-event-id'];
       const cursor = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
