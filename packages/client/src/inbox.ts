@@ -100,6 +100,9 @@ export function createInbox(o: InboxOptions): Inbox {
   let inflight = false;
   // Notifications that arrived while a first page was in flight: the page may predate them.
   let arrivals: Notification[] = [];
+  // A reset's refetch is running; another reset came meanwhile.
+  let resyncing = false;
+  let resyncAgain = false;
 
   function set(patch: Partial<InboxSnapshot>): void {
     snap = { ...snap, ...patch };
@@ -173,6 +176,27 @@ export function createInbox(o: InboxOptions): Inbox {
     if (announce) for (const n of [...page.items].reverse()) if (!known.has(n.id)) o.emit('notification', n);
   }
 
+  /**
+   * Refetches after a `reset`. Resets that arrive while one refetch runs are folded into one
+   * more after it, so a server repeating `reset` cannot turn a stream into a flood of calls.
+   */
+  function resync(): void {
+    if (resyncing) {
+      resyncAgain = true;
+      return;
+    }
+    resyncing = true;
+    resyncAgain = false;
+    refresh()
+      .catch(() => {
+        // The snapshot keeps what it had; the next reset, poll or list() refetches.
+      })
+      .finally(() => {
+        resyncing = false;
+        if (resyncAgain) resync();
+      });
+  }
+
   async function mark(action: StateAction, ids?: string[]): Promise<number> {
     const before = snap;
     const ep = epoch;
@@ -225,10 +249,7 @@ export function createInbox(o: InboxOptions): Inbox {
       else if (event === 'counts') setCounts(data as Counts);
       else if (event === 'ready') setCounts((data as { counts: Counts }).counts);
       // The cursor was too old or from another database: what we hold may be stale.
-      else if (event === 'reset')
-        refresh().catch(() => {
-          // The snapshot keeps what it had; the next reset, poll or list() refetches.
-        });
+      else if (event === 'reset') resync();
     },
     clear() {
       epoch++;

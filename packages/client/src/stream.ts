@@ -90,6 +90,12 @@ const DEFAULTS = {
   credentials: 'same-origin' as RequestCredentials,
 };
 
+/**
+ * A server's `retry:` is honoured within the range Herald's own server sends (100 ms to 10 min):
+ * `retry: 0` would reconnect in a hot loop, and a delay past 2^31 - 1 ms fires a timer at once.
+ */
+const SERVER_RETRY = { min: 100, max: 600_000 };
+
 const g = globalThis as { window?: Listenable; document?: Listenable & { visibilityState?: string }; navigator?: { onLine?: boolean } };
 
 /** Creates a stream; nothing happens until `connect()`. */
@@ -134,7 +140,7 @@ export function createStream(options: StreamOptions): Stream {
       o.onEvent(e);
     },
     onRetry(ms) {
-      serverRetry = ms;
+      serverRetry = Math.min(SERVER_RETRY.max, Math.max(SERVER_RETRY.min, ms));
     },
   });
 
@@ -189,8 +195,10 @@ export function createStream(options: StreamOptions): Stream {
       return fail(code);
     }
     if (code === 'invalid_cursor') {
+      // At once without the cursor; a server that refuses a request that had none backs off.
+      const had = cursor !== undefined;
       cursor = undefined;
-      return retry(code, false, 0);
+      return retry(code, false, had ? 0 : undefined);
     }
     if (s === 408 || s === 429 || s >= 500) return retry(code);
     fail(code);

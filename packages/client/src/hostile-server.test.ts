@@ -1,0 +1,77 @@
+/**
+ * The SDK against a broken or hostile server: whatever it sends, the stream never reconnects in
+ * a hot loop and the inbox never turns one stream into a flood of REST calls.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInbox } from './inbox.ts';
+import { json, sseHead, startServer, type Handler, type TestServer } from './sse-test-server.ts';
+import { createStream, type Stream } from './stream.ts';
+
+let server: TestServer | undefined;
+let stream: Stream | undefined;
+
+afterEach(async () => {
+  stream?.close();
+  stream = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+/** Connects with production-like delays and counts the requests the server sees in `ms`. */
+async function requestsIn(ms: number, handler: Handler): Promise<number> {
+  server = await startServer(handler);
+  stream = createStream({ url: `${server.url}/v1/stream`, onEvent: () => {}, maxDelayMs: 1000, window: null, document: null, navigator: null });
+  stream.connect();
+  await new Promise((r) => setTimeout(r, ms));
+  return server.requests.length;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a hostile stream server', () => {
+  it.each([
+    ['0', 'retry: 0'],
+    ['-1 (ignored)', 'retry: -1'],
+    ['past what a timer can hold', 'retry: 99999999999'],
+    ['2^31 ms', 'retry: 2147483648'],
+  ])('a server retry of %s never makes the stream reconnect in a loop', async (_, field) => {
+    // Each attempt gets the retry field and an end of stream, as a broken proxy might send.
+    const n = await requestsIn(1500, (req, res) => {
+      sseHead(res);
+      res.end(`${field}\n\n`);
+    });
+    // The server's own range is 100 ms..10 min: at most ~15 attempts in 1.5 s even at the floor.
+    expect(n).toBeLessThanOrEqual(16);
+  });
+
+  it('a refused cursor answered again without any cursor backs off instead of retrying at once', async () => {
+    const n = await requestsIn(1500, (req, res) => json(res, 400, { error: { code: 'invalid_cursor', message: 'bad cursor' } }));
+    expect(n).toBeLessThanOrEqual(4);
+    expect(stream!.state).not.toBe('live');
+  });
+});
+
+describe('a hostile stream of reset events', () => {
+  it('a burst of reset events refetches the inbox one at a time, not once per event', async () => {
+    let calls = 0;
+    let open = 0;
+    let most = 0;
+    const inbox = createInbox({
+      request: async <T,>(method: string, path: string): Promise<T> => {
+        calls++;
+        most = Math.max(most, ++open);
+        await sleep(20);
+        open--;
+        return (path.startsWith('/v1/inbox/counts') ? { unread: 0, unseen: 0, total: 0 } : { items: [], nextCursor: null }) as T;
+      },
+      emit: () => {},
+    });
+    for (let i = 0; i < 200; i++) inbox.apply('reset', { reason: 'cursor_expired' });
+    const end = Date.now() + 5000;
+    while ((open > 0 || calls === 0) && Date.now() < end) await sleep(10);
+    await sleep(50);
+    // One refresh (a page and the counts) in flight, and one more for the resets that came during it.
+    expect(calls).toBeLessThanOrEqual(4);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+});
