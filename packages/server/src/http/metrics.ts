@@ -4,7 +4,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { StoreFault } from '../store/errors.ts';
 
 /** Every fault kind, so each series exists (at 0) before its first fault and rates work at once. */
-const FAULTS: readonly StoreFault[] = ['disk_full', 'io_error', 'read_only', 'corrupt', 'busy', 'cannot_open', 'file_moved', 'unreachable'];
+const FAULTS: readonly StoreFault[] = ['disk_full', 'io_error', 'read_only', 'corrupt', 'busy', 'cannot_open', 'file_moved', 'unreachable', 'schema_missing'];
 
 export function createMetrics(hub: Hub): Registry {
   const registry = new Registry();

@@ -27,8 +27,9 @@ export class DuplicateIdError extends Error {
  * - `file_moved`: the database file was removed or replaced while open: writes would go to a
  *   file nobody will ever open again.
  * - `unreachable`: the database server cannot be reached (Postgres).
+ * - `schema_missing`: a Herald table or schema is gone from the database (Postgres: dropped while running).
  */
-export type StoreFault = 'disk_full' | 'io_error' | 'read_only' | 'corrupt' | 'busy' | 'cannot_open' | 'file_moved' | 'unreachable';
+export type StoreFault = 'disk_full' | 'io_error' | 'read_only' | 'corrupt' | 'busy' | 'cannot_open' | 'file_moved' | 'unreachable' | 'schema_missing';
 
 /** Seconds a client should wait before retrying a call refused for a storage fault. */
 export const STORE_RETRY_AFTER_S = 1;

@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import type { Counts, StateAction } from '@herald/protocol';
-import { DuplicateIdError } from './errors.ts';
+import { DuplicateIdError, StoreUnavailableError } from './errors.ts';
 import { inTransaction, pgError } from './postgres-tx.ts';
 import { migratePostgres } from './postgres-schema.ts';
 import { mapUnavailable } from './postgres-unavailable.ts';
@@ -239,7 +239,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return row && Number(row.expires_at) > now ? (JSON.parse(row.payload) as TicketRecord) : null;
     },
     async ping() {
-      await pool.query('SELECT 1');
+      // Ready means "takes writes", as on SQLite: a standby answers SELECT 1 while refusing every
+      // publish, and a dropped table only shows when it is named. One round trip, no row written.
+      const r = await pool.query<{ ro: string }>(
+        `SELECT current_setting('transaction_read_only') AS ro
+         FROM (SELECT 1 FROM herald_meta, notifications, user_positions, user_events, topic_position, topic_events, tickets LIMIT 0) AS tables
+         RIGHT JOIN (SELECT 1) AS one ON true`,
+      );
+      if (r.rows[0]?.ro === 'on') throw new StoreUnavailableError('read_only');
     },
     async close() {
       if (closed) return;

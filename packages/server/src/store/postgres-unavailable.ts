@@ -16,11 +16,19 @@ const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** What `pg` throws for a dead connection or a connect timeout (it sets no code for these). */
 const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed/i;
 
-/** SQLSTATEs of a server that is up but cannot write now. */
+/** SQLSTATEs of a server that is up but cannot serve Herald now. */
 const PG_FAULTS: Record<string, StoreFault> = {
   '25006': 'read_only', // read_only_sql_transaction: a standby, e.g. just after a failover
   '53100': 'disk_full',
   '58030': 'io_error',
+  // The operator's statement_timeout or lock_timeout (or pg_cancel_backend) cut the statement
+  // while another session held what it needed: the transaction rolled back, a retry may pass.
+  '57014': 'busy', // query_canceled
+  '55P03': 'busy', // lock_not_available
+  // A Herald table or the schema dropped while running (an operator mistake): nothing can be
+  // kept until it is restored, and the node must say so on /readyz rather than answer 500.
+  '42P01': 'schema_missing', // undefined_table
+  '3F000': 'schema_missing', // invalid_schema_name
 };
 
 /** Whether `err` means "Postgres cannot be reached", as opposed to a bad query or a bug. */
@@ -39,6 +47,7 @@ export function postgresFault(err: unknown): StoreFault | null {
 /** Wraps every async method so that storage faults become `StoreUnavailableError`. */
 export function mapUnavailable<T extends object>(target: T): T {
   return mapRejections(target, (err) => {
+    if (err instanceof StoreUnavailableError) return err; // already classified (the ping's own check)
     const fault = postgresFault(err);
     return fault ? new StoreUnavailableError(fault, { cause: err }) : err;
   });

@@ -23,6 +23,7 @@ const DETAIL: Record<StoreFault, string> = {
   cannot_open: 'a database file cannot be opened: writes answer 503 until it can',
   file_moved: 'the database file was removed or replaced while open: writes answer 503 until Herald is restarted (nothing written since was acknowledged)',
   unreachable: 'the database cannot be reached',
+  schema_missing: 'a Herald table is missing from the database',
 };
 
 export class SqliteHealth {
