@@ -268,9 +268,11 @@ export class HeraldBell extends Base {
     const snap = this.#source?.inbox.snapshot;
     const items = (snap?.items ?? []).filter((n) => !n.archivedAt);
     renderPanel(this.#p, this.#nodes, { items, unread: snap?.counts.unread ?? 0, loading: this.#loading, error: this.#error, loadingMore: this.#loadingMore, moreError: this.#moreError }, this.now());
-    // A notification read elsewhere (another tab, another device) takes its toast with it.
-    const read = new Set(items.filter((n) => n.readAt).map((n) => n.id));
-    for (const id of this.#toasts.visibleIds) if (read.has(id)) this.#toasts.dismiss(id);
+    // A toast shows an unread item of this inbox: one read elsewhere (another tab, another
+    // device) or archived takes its toast with it, and so does a cleared inbox (the user changed,
+    // or the bell was given another client): no toast of the old user stays for the next.
+    const unread = new Set(items.filter((n) => !n.readAt).map((n) => n.id));
+    this.#toasts.keep((n) => unread.has(n.id));
   }
 
   #renderConnection(): void {

@@ -11,6 +11,8 @@ export interface FakeSource extends HeraldSource {
   setState(s: ConnectionState): void;
   /** Makes the next `list()` / `loadMore()` calls reject. */
   failNext(times?: number): void;
+  /** The tab's user changed: forgets every item, as the SDK's `inbox.clear()` does. */
+  clear(): void;
   readonly calls: string[];
 }
 
@@ -84,6 +86,10 @@ export function createFakeSource(options: { items?: Notification[]; pageSize?: n
     },
     failNext(times = 1) {
       failures = times;
+    },
+    clear() {
+      all.length = shown = 0;
+      sync();
     },
   };
 }

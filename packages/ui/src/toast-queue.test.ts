@@ -1,6 +1,6 @@
 import type { Notification, Severity } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TOASTS, dismissToast, expireToasts, extendToasts, nextExpiry, pushToast, type ToastState } from './toast-queue.ts';
+import { EMPTY_TOASTS, dismissToast, expireToasts, extendToasts, keepToasts, nextExpiry, pushToast, type ToastState } from './toast-queue.ts';
 
 const n = (id: string, severity: Severity = 'info'): Notification => ({
   id,
@@ -82,5 +82,17 @@ describe('toast queue', () => {
   it('dismissing an unknown id changes nothing', () => {
     const s = pushToast(EMPTY_TOASTS, n('a'), 0);
     expect(dismissToast(s, 'zzz', 0)).toBe(s);
+  });
+
+  it('keeps only toasts whose notification still belongs to the inbox, waiting ones included', () => {
+    let s = EMPTY_TOASTS;
+    for (const id of ['c1', 'c2', 'c3', 'c4']) s = pushToast(s, n(id, 'critical'), 0);
+    expect(pending(s)).toEqual(['c4']);
+    const same = keepToasts(s, () => true, 10);
+    expect(same).toBe(s);
+    s = keepToasts(s, (x) => x.id === 'c2', 10);
+    expect(ids(s)).toEqual(['c2']);
+    expect(pending(s)).toEqual([]);
+    expect(keepToasts(s, () => false, 20)).toEqual(EMPTY_TOASTS);
   });
 });

@@ -70,11 +70,19 @@ export function pushToast(state: ToastState, n: Notification, now: number, polic
   return { visible, pending };
 }
 
-/** Removes a toast (the user closed it, or read the notification elsewhere). */
+/** Removes a toast (the user closed it). */
 export function dismissToast(state: ToastState, id: string, now: number, policy: Partial<ToastPolicy> = {}): ToastState {
-  const keep = (t: Toast) => t.notification.id !== id;
-  if (state.visible.every(keep) && state.pending.every(keep)) return state;
-  return promote(state.visible.filter(keep), state.pending.filter(keep), now, { ...TOAST_DEFAULTS, ...policy });
+  return keepToasts(state, (n) => n.id !== id, now, policy);
+}
+
+/**
+ * Keeps only the toasts (shown or waiting) whose notification passes `keep`: one read elsewhere,
+ * archived, or no longer in the inbox at all (the user changed) goes.
+ */
+export function keepToasts(state: ToastState, keep: (n: Notification) => boolean, now: number, policy: Partial<ToastPolicy> = {}): ToastState {
+  const kept = (t: Toast) => keep(t.notification);
+  if (state.visible.every(kept) && state.pending.every(kept)) return state;
+  return promote(state.visible.filter(kept), state.pending.filter(kept), now, { ...TOAST_DEFAULTS, ...policy });
 }
 
 /** Removes every toast whose time is up at `now`. */

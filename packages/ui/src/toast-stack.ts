@@ -6,7 +6,7 @@
 import type { Notification } from '@herald/protocol';
 import { h } from './dom.ts';
 import { toastNode } from './item-view.ts';
-import { EMPTY_TOASTS, dismissToast, expireToasts, extendToasts, nextExpiry, pushToast, type ToastPolicy, type ToastState } from './toast-queue.ts';
+import { EMPTY_TOASTS, dismissToast, expireToasts, extendToasts, keepToasts, nextExpiry, pushToast, type ToastPolicy, type ToastState } from './toast-queue.ts';
 
 /** After the pointer leaves, each timed toast stays at least this long. */
 const HOLD_MS = 2000;
@@ -50,6 +50,11 @@ export class ToastStack {
 
   dismiss(id: string): void {
     this.#set(dismissToast(this.#state, id, this.#now(), this.#policy));
+  }
+
+  /** Keeps only the toasts whose notification passes `keep` (see `keepToasts`). */
+  keep(keep: (n: Notification) => boolean): void {
+    this.#set(keepToasts(this.#state, keep, this.#now(), this.#policy));
   }
 
   /** Stops the timer; the bell calls it when it leaves the document. */

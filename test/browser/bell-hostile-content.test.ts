@@ -1,0 +1,63 @@
+/**
+ * `<herald-bell>` in real Chromium against content a publisher or a user switch controls: what one
+ * user's notification may leave on screen for the next user, and text that tries to reorder or
+ * spoof what is around it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
+import { bundle, serveFiles, type StaticServer } from './support/static-server.ts';
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head>
+<body style="margin:0;font-family:sans-serif"><div style="display:flex;justify-content:flex-end;padding:8px 16px"><herald-bell></herald-bell></div>
+<script type="module" src="/bell.js"></script></body></html>`;
+
+type Fake = { deliver(n: unknown): void; clear(): void };
+
+describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
+  let browser: Browser;
+  let server: StaticServer;
+
+  beforeAll(async () => {
+    const js = await bundle(new URL('./fixtures/fake-bell.ts', import.meta.url).pathname);
+    server = await serveFiles({ '/': PAGE, '/bell.js': js });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await page.goto(`${server.url}/?items=0`);
+    await waitFor('the element to upgrade', () => page.evaluate(() => !!document.querySelector('herald-bell')?.shadowRoot && 'fake' in window));
+    return page;
+  }
+  const deliver = (page: Page, n: Record<string, unknown>) =>
+    page.evaluate((n) => (window as unknown as { fake: Fake }).fake.deliver({ recipient: 'alice', severity: 'critical', createdAt: new Date().toISOString(), ...n }), n);
+  const toasts = (page: Page) => page.locator('herald-bell .toast').count();
+
+  it("a user switch inside one client takes the old user's toasts off the screen", async () => {
+    const page = await open();
+    await deliver(page, { id: 'a1', title: "Alice's payslip is ready", url: '/payslips/alice' });
+    await waitFor('a toast', async () => (await toasts(page)) === 1);
+    // The SDK's inbox.clear(): the token URL now answers for another user.
+    await page.evaluate(() => (window as unknown as { fake: Fake }).fake.clear());
+    await waitFor("the old user's toast to go", async () => (await toasts(page)) === 0, 3_000, () => page.locator('herald-bell .toasts').textContent());
+    await page.close();
+  });
+
+  it("a bell given another client (another user's) shows none of the old client's toasts", async () => {
+    const page = await open();
+    await deliver(page, { id: 'a1', title: "Alice's payslip is ready" });
+    await waitFor('a toast', async () => (await toasts(page)) === 1);
+    // What a page does on sign-in as someone else: a new client (or new token-url) for the bell.
+    await page.evaluate(async () => {
+      const { createFakeSource } = (window as unknown as { fakeModule: { createFakeSource(): unknown } }).fakeModule;
+      (document.querySelector('herald-bell') as unknown as { client: unknown }).client = createFakeSource();
+    });
+    await waitFor("the old client's toast to go", async () => (await toasts(page)) === 0, 3_000, () => page.locator('herald-bell .toasts').textContent());
+    await page.close();
+  });
+});
