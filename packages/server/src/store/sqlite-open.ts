@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreOpenError, type StoreFault } from './errors.ts';
 import { sqliteFault } from './sqlite-faults.ts';
+import { SqliteLineage } from './sqlite-lineage.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
 
 export interface SqliteOpenOptions {
@@ -23,8 +24,11 @@ export interface SqliteOpenOptions {
   open?: (path: string) => Database.Database;
 }
 
-/** Opens, configures, migrates and checks the database; returns the connection and the epoch. */
-export function openSqlite(o: SqliteOpenOptions): { db: Database.Database; epoch: string } {
+/**
+ * Opens, configures, migrates and checks the database; returns the connection, the epoch (a new
+ * one for a restored backup: see `sqlite-lineage.ts`) and the lineage the store advances.
+ */
+export function openSqlite(o: SqliteOpenOptions): { db: Database.Database; epoch: string; lineage: SqliteLineage } {
   refuseUnusablePath(o.path);
   let db: Database.Database | undefined;
   try {
@@ -38,8 +42,10 @@ export function openSqlite(o: SqliteOpenOptions): { db: Database.Database; epoch
     db.pragma('wal_autocheckpoint = 10000');
     const check = db.pragma('quick_check(1)', { simple: true });
     if (check !== 'ok') throw new StoreOpenError(`${o.path} is corrupt (SQLite quick_check: ${String(check).replace(/\s+/g, ' ').trim()}). Restore it from a backup, or move it away to start a fresh store.`);
-    const epoch = migrateSqlite(db, o.path);
-    return { db, epoch };
+    const migrated = migrateSqlite(db, o.path);
+    const lineage = new SqliteLineage(db, o.path);
+    const { epoch } = lineage.open(migrated);
+    return { db, epoch, lineage };
   } catch (err) {
     db?.close();
     if (err instanceof StoreOpenError) throw err;

@@ -66,7 +66,7 @@ type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const opts = { ...DEFAULTS, ...options };
-  const { db, epoch } = openSqlite(opts);
+  const { db, epoch, lineage } = openSqlite(opts);
   const health = new SqliteHealth(opts.path, options.onHealth ?? (() => {}));
 
   const q = {
@@ -263,7 +263,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return { unread: r.unread ?? 0, unseen: r.unseen ?? 0, total: r.total };
     },
     async trim(retention, now) {
-      await commits.write(() => trimIn(retention, now));
+      const generation = await commits.write(() => {
+        trimIn(retention, now);
+        return lineage.advanceIn();
+      });
+      lineage.recorded(generation);
     },
     async saveTicket(hash, ticket: TicketRecord) {
       await commits.write(() => q.saveTicket.run(hash, JSON.stringify(ticket), ticket.expiresAt));
@@ -277,6 +281,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       if (!db.open) return;
       commits.flush();
+      // A clean stop advances the lineage, so a copy of the file taken while running is seen as
+      // older at the next start. A store that cannot write any more closes without it.
+      try {
+        lineage.recorded(db.transaction(() => lineage.advanceIn()).immediate());
+      } catch {
+        // the fault was already reported by the write that met it
+      }
       db.close();
     },
   };
