@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReadiness } from '../../packages/server/src/cli/readiness.ts';
 import { StoreUnavailableError } from '../../packages/server/src/store/errors.ts';
+import type { StoreHealthChange } from '../../packages/server/src/store/store.ts';
 import { PG_URL, TestSchemas, postgresReachable } from '../../packages/server/src/store/fixtures/postgres-schemas.ts';
 import { createPostgresStore } from '../../packages/server/src/store/postgres-store.ts';
 import { waitFor } from '../e2e/support/wait.ts';
@@ -77,6 +78,33 @@ describe.skipIf(skip)('postgres up but unable to serve Herald', () => {
         holder.release();
       }
       await store.publish([note(`after-${setting}`)], Date.now());
+    }
+  });
+
+  it('a fault and its end are reported once each (the operator\'s log line) and in health(), not once per refused write', async () => {
+    const { schema, admin } = await storeOnSchema();
+    const changes: StoreHealthChange[] = [];
+    const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema} -c lock_timeout=100`)}`;
+    const store = await createPostgresStore({ url, onHealth: (c) => changes.push(c) });
+    try {
+      await store.publish([note('before')], Date.now());
+      expect(store.health?.()).toMatchObject({ writable: true });
+      const holder = await admin.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE ${schema}.user_positions IN ACCESS EXCLUSIVE MODE`);
+        for (let i = 0; i < 3; i++) expect(await failure(store.publish([note(`locked-${i}`)], Date.now()))).toMatchObject({ fault: 'busy' });
+        expect(store.health?.()).toMatchObject({ writable: false, fault: 'busy', faults: { busy: 3 } });
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      await store.publish([note('after')], Date.now());
+      expect(changes.map((c) => [c.writable, c.fault])).toEqual([[false, 'busy'], [true, undefined]]);
+      expect(changes[0]!.detail).toMatch(/Postgres/);
+      expect(store.health?.()).toMatchObject({ writable: true, faults: { busy: 3 } });
+    } finally {
+      await store.close();
     }
   });
 

@@ -24,7 +24,7 @@ export interface CreateStoreOptions {
   databaseUrl?: string;
   /** Where the SQLite file lives; created if missing. */
   dataDir: string;
-  /** SQLite: called once each time the store stops or starts being able to write (for the log). */
+  /** SQLite and Postgres: called once each time the store stops or starts being able to write (for the log). */
   onHealth?: (change: StoreHealthChange) => void;
 }
 
@@ -37,7 +37,7 @@ export const SQLITE_FILE = 'herald.db';
  */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
-  if (url && /^postgres(ql)?:\/\//i.test(url)) return openPostgres(url);
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, options.onHealth);
   if (url === 'memory:') return createMemoryStore();
   if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (or be memory:), got "${url.split(':')[0]}:…"`);
   try {
@@ -52,9 +52,9 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
  * Postgres refusing at start-up (down, wrong password, no such database) is the operator's to
  * fix: one sentence, no stack trace. The URL is never quoted: it may hold a password.
  */
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, onHealth: CreateStoreOptions['onHealth']): Promise<Store> {
   try {
-    return await createPostgresStore({ url });
+    return await createPostgresStore({ url, onHealth });
   } catch (err) {
     if (pgError(err).code === undefined && postgresFault(err) === null) throw err; // a bug: keep its stack
     throw new StoreOpenError(`Postgres (DATABASE_URL) cannot be used: ${(err as Error).message}`, { cause: err });

@@ -13,7 +13,7 @@ import type { Counts, StateAction } from '@herald/protocol';
 import { DuplicateIdError, StoreUnavailableError } from './errors.ts';
 import { inTransaction, pgError } from './postgres-tx.ts';
 import { migratePostgres } from './postgres-schema.ts';
-import { mapUnavailable } from './postgres-unavailable.ts';
+import { PostgresHealth, watchHealth } from './postgres-health.ts';
 import { ACTION_SQL, STATUS_SQL, planPublish, toStored } from './rules.ts';
 import {
   INSERT_COLUMNS,
@@ -26,9 +26,9 @@ import {
   topicEventFromRow,
   userEventFromRow,
 } from './sql-rows.ts';
-import type { InboxQuery, LogPosition, NewNotification, PublishOutcome, Retention, StateTarget, Store, StoredNotification, TicketRecord, UserEvent } from './store.ts';
+import type { InboxQuery, LogPosition, NewNotification, PublishOutcome, Retention, StateTarget, Store, StoreHealthChange, StoredNotification, TicketRecord, UserEvent } from './store.ts';
 
-export type PostgresStoreOptions =
+export type PostgresStoreOptions = (
   | {
       /** A pool you own: the store never ends it. Its search_path picks the schema. */
       pool: pg.Pool;
@@ -43,7 +43,11 @@ export type PostgresStoreOptions =
        * failing with `unavailable`. Default 10000 ms: long enough to queue through a reconnect storm.
        */
       connectTimeoutMs?: number;
-    };
+    }
+) & {
+  /** Called once each time the store stops or starts being able to serve (for the log). Default: nothing. */
+  onHealth?: (change: StoreHealthChange) => void;
+};
 
 const DEFAULTS = { max: 10, connectTimeoutMs: 10_000 } as const;
 const INSERT_TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text'];
@@ -176,8 +180,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const position = (row: { last: string; trimmed: string } | undefined): LogPosition =>
     row ? { last: Number(row.last), trimmed: Number(row.trimmed) } : { last: 0, trimmed: 0 };
 
-  return mapUnavailable<Store>({
+  const health = new PostgresHealth(options.onHealth ?? (() => {}));
+  return watchHealth<Store>({
     epoch,
+    health: () => health.snapshot(),
     publish: (items, now) => inTransaction(pool, (c) => publishIn(c, items, now)),
     changeState: (user, action, target, now) => inTransaction(pool, (c) => changeIn(c, user, action, target, now)),
     appendTopicEvent: (topic, event, data, now) =>
@@ -253,5 +259,5 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       closed = true;
       if (owned) await pool.end();
     },
-  });
+  }, health);
 }

@@ -5,8 +5,7 @@
  * publisher retries instead of treating a 500 as a bad request. Nothing was acknowledged, and
  * nothing is lost: a publish either committed (then it was acknowledged) or it did not.
  */
-import { StoreUnavailableError, type StoreFault } from './errors.ts';
-import { mapRejections } from './map-rejections.ts';
+import type { StoreFault } from './errors.ts';
 import { pgError } from './postgres-tx.ts';
 
 /** Socket-level failures: the server is down, restarting, or the network dropped. */
@@ -42,13 +41,4 @@ export function isUnavailable(err: unknown): boolean {
 export function postgresFault(err: unknown): StoreFault | null {
   if (isUnavailable(err)) return 'unreachable';
   return PG_FAULTS[pgError(err).code ?? ''] ?? null;
-}
-
-/** Wraps every async method so that storage faults become `StoreUnavailableError`. */
-export function mapUnavailable<T extends object>(target: T): T {
-  return mapRejections(target, (err) => {
-    if (err instanceof StoreUnavailableError) return err; // already classified (the ping's own check)
-    const fault = postgresFault(err);
-    return fault ? new StoreUnavailableError(fault, { cause: err }) : err;
-  });
 }
