@@ -60,4 +60,24 @@ describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
     await waitFor("the old client's toast to go", async () => (await toasts(page)) === 0, 3_000, () => page.locator('herald-bell .toasts').textContent());
     await page.close();
   });
+
+  it('toasts with the longest title and body a publisher may send stay small and never cover the page', async () => {
+    const page = await open();
+    // The publish limits: a 500-character title, a 10,000-character body; critical ones stay.
+    for (const [id, title] of [['w1', 'W'.repeat(500)], ['w2', 'Deploy '.repeat(71)], ['w3', 'W'.repeat(500)]]) {
+      await deliver(page, { id, title, body: 'b'.repeat(10_000), category: 'c'.repeat(100) });
+    }
+    await waitFor('three toasts', async () => (await toasts(page)) === 3);
+    const seen = await page.evaluate(() => {
+      const root = document.querySelector('herald-bell')!.shadowRoot!;
+      const heights = [...root.querySelectorAll('.toast')].map((t) => t.getBoundingClientRect().height);
+      const bell = root.querySelector('.bell')!.getBoundingClientRect();
+      const hit = root.elementFromPoint(bell.left + bell.width / 2, bell.top + bell.height / 2);
+      return { heights, bellReachable: !!hit?.closest('.bell') };
+    });
+    // Each card is a few lines at most, so three of them leave the rest of a 700px page usable.
+    for (const h of seen.heights) expect(h).toBeLessThanOrEqual(200);
+    expect(seen.bellReachable).toBe(true);
+    await page.close();
+  });
 });

@@ -121,13 +121,20 @@ h2 { margin: 0; font-size: 15px; font-weight: 650; letter-spacing: -.01em; }
 .sev-warning { --_sev: var(--_warning); }
 .sev-critical { --_sev: var(--_critical); }
 .txt { min-width: 0; }
-.title { display: block; font-size: 13.5px; font-weight: 500; color: var(--_fg); overflow-wrap: anywhere; }
+/* Three lines at most (a title may be 500 characters): a toast can never cover the page. The
+   whole text stays in the DOM for screen readers and in the row's aria-label. */
+.title {
+  display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden;
+  font-size: 13.5px; font-weight: 500; color: var(--_fg); overflow-wrap: anywhere;
+}
 .unread .title { font-weight: 650; }
 .body {
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;
   margin-top: 2px; font-size: 13px; color: var(--_muted); overflow-wrap: anywhere;
 }
-.meta { display: flex; gap: 6px; margin-top: 6px; font-size: 12px; color: var(--_muted); }
+.meta { display: flex; gap: 6px; margin-top: 6px; font-size: 12px; color: var(--_muted); min-width: 0; }
+.meta time { flex: none; white-space: nowrap; }
+.meta .cat { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .meta .cat::before { content: "·"; margin-right: 6px; }
 .udot { position: absolute; top: 20px; right: 18px; width: 8px; height: 8px; border-radius: 50%; background: var(--_accent); }
 .item:not(.unread) .udot { display: none; }
