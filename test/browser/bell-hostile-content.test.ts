@@ -80,4 +80,41 @@ describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
     expect(seen.bellReachable).toBe(true);
     await page.close();
   });
+
+  it("clicking the old user's desktop notification after a user switch neither marks nor opens anything", async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    // A hidden tab with desktop notifications on; system notifications are recorded, not shown.
+    await page.addInitScript(() => {
+      const shown: { onclick: (() => void) | null; close(): void }[] = [];
+      class Recorded {
+        static permission = 'granted';
+        onclick: (() => void) | null = null;
+        constructor() {
+          shown.push(this);
+        }
+        close() {}
+      }
+      Object.assign(window, { Notification: Recorded, shown });
+      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+      localStorage.setItem('herald.desktop', 'on');
+    });
+    await page.goto(`${server.url}/?items=0`);
+    await waitFor('the element to upgrade', () => page.evaluate(() => 'fake' in window));
+    const click = (i: number) => page.evaluate((i) => (window as unknown as { shown: { onclick(): void }[] }).shown[i].onclick(), i);
+    const calls = () => page.evaluate(() => (window as unknown as { fake: { calls: string[] } }).fake.calls.filter((c) => c === 'markRead').length);
+    // While it is the user's own, a click marks it read and follows its link.
+    await deliver(page, { id: 'a0', title: 'Your report is ready', url: '#report' });
+    await waitFor('a desktop notification', () => page.evaluate(() => (window as unknown as { shown: unknown[] }).shown.length === 1));
+    await click(0);
+    await waitFor('the link followed', async () => (await page.evaluate(() => location.hash)) === '#report');
+    expect(await calls()).toBe(1);
+    await deliver(page, { id: 'a1', title: "Alice's payslip is ready", url: '#alice-payslip' });
+    await waitFor('a second desktop notification', () => page.evaluate(() => (window as unknown as { shown: unknown[] }).shown.length === 2));
+    await page.evaluate(() => (window as unknown as { fake: Fake }).fake.clear());
+    await click(1);
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => location.hash)).toBe('#report');
+    expect(await calls()).toBe(1);
+    await page.close();
+  });
 });

@@ -298,7 +298,12 @@ export class HeraldBell extends Base {
   #onNew(n: Notification): void {
     if (n.readAt) return;
     if (!this.#open) this.#toasts.show(n);
-    notifyDesktop(n, () => this.#select(n));
+    // A system notification outlives a user switch: a click acts only while the notification
+    // is still in the inbox shown (never with the next user's client, never to the old user's url).
+    notifyDesktop(n, () => {
+      const now = this.#find(n.id);
+      if (now) this.#select(now);
+    });
   }
 
   #find(id: string | undefined): Notification | undefined {
