@@ -44,6 +44,28 @@ describe('a hostile stream server', () => {
     expect(n).toBeLessThanOrEqual(16);
   });
 
+  it.each([
+    ['past what a timer can hold', 1e10],
+    ['of 1 ms', 1],
+    ['of half a millisecond', 0.5],
+  ])('a ready announcing a heartbeat %s does not make a stream with heartbeats reconnect', async (_, heartbeatMs) => {
+    const timers: ReturnType<typeof setInterval>[] = [];
+    const reasons: string[] = [];
+    server = await startServer((req, res) => {
+      sseHead(res);
+      res.write(`event: ready\ndata: ${JSON.stringify({ user: 'u1', heartbeatMs })}\n\n`);
+      const t = setInterval(() => res.write(':\n\n'), 100);
+      timers.push(t);
+      res.on('close', () => clearInterval(t));
+    });
+    stream = createStream({ url: `${server.url}/v1/stream`, onEvent: () => {}, onState: (s) => s.reason && reasons.push(s.reason), window: null, document: null, navigator: null });
+    stream.connect();
+    await sleep(1500);
+    for (const t of timers) clearInterval(t);
+    expect(reasons).toEqual([]);
+    expect(server.requests.length).toBe(1);
+  });
+
   it('a refused cursor answered again without any cursor backs off instead of retrying at once', async () => {
     const n = await requestsIn(1500, (req, res) => json(res, 400, { error: { code: 'invalid_cursor', message: 'bad cursor' } }));
     expect(n).toBeLessThanOrEqual(4);

@@ -91,10 +91,15 @@ const DEFAULTS = {
 };
 
 /**
- * A server's `retry:` is honoured within the range Herald's own server sends (100 ms to 10 min):
- * `retry: 0` would reconnect in a hot loop, and a delay past 2^31 - 1 ms fires a timer at once.
+ * Delays a server announces are honoured within the ranges Herald's own server sends: `retry:`
+ * 100 ms to 10 min, `ready`'s heartbeat 1 s to 5 min. `retry: 0` would reconnect in a hot loop,
+ * a heartbeat of 1 ms would call every stream dead, and a delay past 2^31 - 1 ms fires a timer
+ * at once.
  */
 const SERVER_RETRY = { min: 100, max: 600_000 };
+const SERVER_HEARTBEAT = { min: 1000, max: 300_000 };
+
+const within = (r: { min: number; max: number }, ms: number) => Math.min(r.max, Math.max(r.min, ms));
 
 const g = globalThis as { window?: Listenable; document?: Listenable & { visibilityState?: string }; navigator?: { onLine?: boolean } };
 
@@ -127,8 +132,8 @@ export function createStream(options: StreamOptions): Stream {
       if (e.id) cursor = e.id;
       if (e.event === 'ready') {
         try {
-          const ms = JSON.parse(e.data).heartbeatMs;
-          if (ms > 0) hb = ms;
+          const ms: unknown = JSON.parse(e.data).heartbeatMs;
+          if (typeof ms === 'number' && ms > 0) hb = within(SERVER_HEARTBEAT, ms);
         } catch {
           // A malformed ready still means the stream works.
         }
@@ -140,7 +145,7 @@ export function createStream(options: StreamOptions): Stream {
       o.onEvent(e);
     },
     onRetry(ms) {
-      serverRetry = Math.min(SERVER_RETRY.max, Math.max(SERVER_RETRY.min, ms));
+      serverRetry = within(SERVER_RETRY, ms);
     },
   });
 
