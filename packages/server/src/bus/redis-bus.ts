@@ -4,8 +4,12 @@
  * SSUBSCRIBE so Redis Cluster routes each channel to one shard instead of every node.
  *
  * Failure model (the store is the source of truth, see bus.ts):
- * - `publish` while disconnected rejects at once with `HeraldError('unavailable')`; nothing is
- *   queued (a stale event replayed later adds nothing a resync does not). The hub logs and goes on.
+ * - `publish` while disconnected or starved rejects at once with `HeraldError('unavailable')`;
+ *   nothing is queued (a stale event replayed later adds nothing a resync does not). The hub logs
+ *   and goes on.
+ * - A Redis that hangs (a partition dropping packets, a server stuck or paused) closes nothing and
+ *   answers nothing: every command on our own clients fails after `commandTimeoutMs`, so no
+ *   publish or stream open waits on it for longer, and the probe marks the bus starved.
  * - `subscribe` while disconnected resolves at once; the channel is subscribed on reconnect.
  * - After every reconnect the bus resubscribes every channel, then calls `handlers.resync()`.
  * - A self-probe detects a connection that delivers nothing: `healthy()` turns false, and true
@@ -32,6 +36,8 @@ export interface RedisBusOptions {
   probeTimeoutMs?: number;
   /** How long `start()` waits for Redis before resolving unhealthy. Default 5000 ms. */
   startTimeoutMs?: number;
+  /** A command on the bus's own clients (`{ url }`) not answered within this fails. Default 2000 ms. */
+  commandTimeoutMs?: number;
   /** Connection and message errors. Default: ignored. */
   onError?: (err: Error) => void;
   /** Health transitions. Default: none. */
@@ -49,6 +55,7 @@ const DEFAULTS = {
   probeIntervalMs: 1000,
   probeTimeoutMs: 3000,
   startTimeoutMs: 5000,
+  commandTimeoutMs: 2000,
   onError: (_err: Error) => {},
   onHealth: (_healthy: boolean, _reason: BusHealthReason) => {},
   now: Date.now,
@@ -83,7 +90,7 @@ export class RedisBus implements Bus {
     if ('url' in connection) {
       // Our own clients: no automatic resubscribe (we do it, then resync, in that order), and a
       // command in flight when the connection drops fails fast instead of waiting for retries.
-      const common = { maxRetriesPerRequest: 1, autoResubscribe: false };
+      const common = { maxRetriesPerRequest: 1, autoResubscribe: false, commandTimeout: this.#o.commandTimeoutMs };
       // Auto-pipelining batches the publishes of one tick into one write (a hub publishing a
       // 1000-recipient fan-out sends 1000 messages at once).
       this.#pub = new Redis(connection.url, { ...common, enableAutoPipelining: true, connectionName: 'herald-bus-pub' });
@@ -121,6 +128,8 @@ export class RedisBus implements Bus {
     if (this.#pub.status !== 'ready') {
       throw new HeraldError('unavailable', `redis bus: not connected (${this.#pub.status}); the store repairs delivery on resync`);
     }
+    // Starved: Redis is not delivering (or not answering), and the recovery resyncs every stream.
+    if (this.#probe.starved) throw new HeraldError('unavailable', 'redis bus: starved (no probe back); the store repairs delivery on resync');
     const channel = this.#o.prefix + (msg.kind === 'user' ? `u:${msg.event.user}` : `t:${msg.event.topic}`);
     const payload = JSON.stringify(msg);
     await (this.#o.sharded ? this.#pub.spublish(channel, payload) : this.#pub.publish(channel, payload));

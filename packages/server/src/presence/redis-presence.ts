@@ -31,9 +31,15 @@ export interface RedisPresenceOptions extends PresenceLimits {
   ttlMs?: number;
   /** Redis errors (open then degrades to local counts). Default: ignored. */
   onError?: (err: Error) => void;
+  /**
+   * A command on the presence's own client (`url`) not answered within this fails, so a Redis
+   * that hangs without closing the connection degrades `open` like one that is down, instead of
+   * holding every new stream until it answers. Default 2000 ms.
+   */
+  commandTimeoutMs?: number;
 }
 
-const DEFAULTS = { prefix: 'herald:', heartbeatMs: 5000, ttlMs: 15_000, onError: (_err: Error) => {} };
+const DEFAULTS = { prefix: 'herald:', heartbeatMs: 5000, ttlMs: 15_000, commandTimeoutMs: 2000, onError: (_err: Error) => {} };
 
 /**
  * Counts the user's streams on live nodes and takes one more only below the limit, atomically.
@@ -80,7 +86,7 @@ if v <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return v`;
 
 export class RedisPresence implements Presence {
-  readonly #o: Required<Omit<RedisPresenceOptions, 'redis' | 'url' | keyof PresenceLimits>>;
+  readonly #o: Required<Omit<RedisPresenceOptions, 'redis' | 'url' | 'commandTimeoutMs' | keyof PresenceLimits>>;
   readonly #limits: Required<PresenceLimits>;
   readonly #redis: Redis;
   readonly #owned: boolean;
@@ -109,7 +115,10 @@ export class RedisPresence implements Presence {
       this.#owned = false;
     } else if (options.url) {
       // Fail fast while disconnected: `open` then degrades instead of waiting for Redis.
-      this.#redis = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'herald-presence' });
+      // A timed-out command may still run when Redis answers again; the count it changed is
+      // rebuilt from the local tally at the next heartbeat (`#dirty`, set by every failure).
+      const commandTimeout = options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
+      this.#redis = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout, connectionName: 'herald-presence' });
       this.#owned = true;
     } else {
       throw new Error('presence: pass { redis } or { url }');
