@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { HeraldError, type Counts, type InboxStatus, type Notification, type StateAction } from '@herald/protocol';
 import type { BusMessage } from '../bus/bus.ts';
-import { toWire, type NewNotification, type StateTarget, type Store } from '../store/store.ts';
+import { toWire, type NewNotification, type StateTarget, type Store, type StoredNotification, type UserEvent } from '../store/store.ts';
 import type { Connection } from './connection.ts';
 import { HUB_DEFAULTS, type Activity, type HubOptions } from './options.ts';
 import { Streams, type OpenStreamInput } from './streams.ts';
@@ -79,8 +79,12 @@ export class Hub {
     const outcomes = await this.track(this.store.publish(items, this.o.clock()));
     const sends: Promise<void>[] = [];
     for (const o of outcomes) if (o.event) sends.push(this.send({ kind: 'user', event: o.event }));
-    await Promise.all(sends);
     this.counters.publishedTotal += sends.length;
+    // A dedupeKey hit may be the retry of a publish that a node committed and then died before
+    // fanning out: send the stored event again, or live streams would wait for the user's next
+    // event. Streams that have it already drop it (its seq is not past theirs): still once.
+    for (const o of outcomes) if (!o.event) sends.push(this.send({ kind: 'user', event: storedEvent(o.notification) }));
+    await Promise.all(sends);
     this.emit({ kind: 'notification', user: recipients.length === 1 ? recipients[0] : undefined, count: recipients.length, title: input.title, at: new Date(this.o.clock()).toISOString() });
     return { notifications: outcomes.map((o) => ({ id: o.notification.id, recipient: o.notification.recipient })) };
   }
@@ -177,4 +181,10 @@ export class Hub {
     this.streams.close();
     await Promise.allSettled([...this.inFlight]);
   }
+}
+
+/** The user-log event that created `n`, as catch-up reads it back: creation fields only, no read state. */
+function storedEvent(n: StoredNotification): Extract<UserEvent, { type: 'notification' }> {
+  const { seenAt: _seen, readAt: _read, archivedAt: _archived, ...created } = n;
+  return { user: n.recipient, seq: n.seq, at: n.createdAt, type: 'notification', notification: created };
 }
