@@ -97,3 +97,45 @@ describe('a hostile stream of reset events', () => {
     expect(most).toBeLessThanOrEqual(2);
   });
 });
+
+describe('malformed inbox events', () => {
+  const GOOD = { id: 'n1', recipient: 'u1', title: 'Hello', severity: 'info', createdAt: '2026-01-01T00:00:00.000Z' };
+
+  it.each([
+    ['notification', null],
+    ['notification', 'text'],
+    ['notification', { title: 'no id' }],
+    ['notification', { ...GOOD, id: 7 }],
+    ['notification.state', null],
+    ['notification.state', { action: 'read', ids: 'n1' }],
+    ['counts', null],
+    ['counts', { unread: 'many', unseen: 0, total: 0 }],
+    ['ready', null],
+    ['ready', { counts: null }],
+  ])('a %s event with data %j is ignored and leaves the inbox usable', (event, data) => {
+    const inbox = createInbox({ request: () => Promise.reject(new Error('offline')), emit: () => {} });
+    inbox.apply('notification', GOOD);
+    const before = inbox.snapshot;
+    expect(() => inbox.apply(event, data)).not.toThrow();
+    expect(inbox.snapshot).toBe(before);
+    expect(inbox.snapshot.counts).toEqual({ unread: 1, unseen: 1, total: 1 });
+  });
+
+  it('a malformed event does not drop the stream it came on', async () => {
+    const reasons: string[] = [];
+    const { createHerald } = await import('./client.ts');
+    server = await startServer((req, res) => {
+      if (req.url.startsWith('/v1/inbox')) return json(res, 200, req.url.includes('counts') ? { unread: 0, unseen: 0, total: 0 } : { items: [], nextCursor: null });
+      sseHead(res);
+      res.write(`id: c.1\nevent: ready\ndata: {"user":"u1","counts":{"unread":0,"unseen":0,"total":0},"heartbeatMs":15000}\n\nid: c.2\nevent: notification\ndata: null\n\nid: c.3\nevent: counts\ndata: null\n\n`);
+    });
+    const h = createHerald({ url: server.url, token: 't', share: false, stream: { window: null, document: null, navigator: null } });
+    h.on('connection', (s) => s.reason && reasons.push(s.reason));
+    h.connect();
+    await sleep(800);
+    h.close();
+    expect(reasons.filter((r) => r !== 'closed')).toEqual([]);
+    expect(server.requests.filter((r) => r.url.startsWith('/v1/stream'))).toHaveLength(1);
+    expect(h.inbox.snapshot.counts).toEqual({ unread: 0, unseen: 0, total: 0 });
+  });
+});

@@ -4,6 +4,7 @@
  * the immutable `snapshot`, so a UI can compare by identity (React's useSyncExternalStore).
  */
 import type { Counts, InboxPage, InboxStatus, Notification, StateAction, StateChange } from '@herald/protocol';
+import { isCounts, isNotification, isStateChange } from './event-shape.ts';
 
 /** Sends one REST call and resolves with the parsed JSON body; rejects with a `HeraldError`. */
 export type Request = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
@@ -234,8 +235,10 @@ export function createInbox(o: InboxOptions): Inbox {
     markAllRead: () => mark('read'),
     markAllSeen: () => mark('seen'),
     apply(event, data) {
+      // Data of another shape (a broken proxy, a hostile server) is ignored: see event-shape.ts.
       if (event === 'notification') {
-        const n = data as Notification;
+        if (!isNotification(data)) return;
+        const n = data;
         if (snap.items.some((m) => m.id === n.id)) return;
         if (inflight) arrivals.push(n);
         o.emit('notification', n);
@@ -245,9 +248,14 @@ export function createInbox(o: InboxOptions): Inbox {
         const counts = n.archivedAt ? c : { unread: c.unread + (n.readAt ? 0 : 1), unseen: c.unseen + (n.seenAt ? 0 : 1), total: c.total + 1 };
         if (counts !== c) o.emit('counts', counts);
         set(shows(n) ? { items: [n, ...snap.items], counts } : { counts });
-      } else if (event === 'notification.state') applyChange(data as StateChange);
-      else if (event === 'counts') setCounts(data as Counts);
-      else if (event === 'ready') setCounts((data as { counts: Counts }).counts);
+      } else if (event === 'notification.state') {
+        if (isStateChange(data)) applyChange(data);
+      } else if (event === 'counts') {
+        if (isCounts(data)) setCounts(data);
+      } else if (event === 'ready') {
+        const counts = (data as { counts?: unknown } | null)?.counts;
+        if (isCounts(counts)) setCounts(counts);
+      }
       // The cursor was too old or from another database: what we hold may be stale.
       else if (event === 'reset') resync();
     },

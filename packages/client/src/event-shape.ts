@@ -1,0 +1,25 @@
+/**
+ * Shape checks for the inbox events of a stream. A broken proxy or a hostile server can send any
+ * JSON; the inbox applies only data of the documented shape, so a `counts: null` cannot make
+ * every later render throw and a `notification: null` cannot end the stream it came on.
+ * Pure; only the fields the model and the bell read are checked.
+ */
+import { STATE_ACTIONS, type Counts, type Notification, type StateChange } from '@herald/protocol';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const optStr = (o: Obj, keys: string[]) => keys.every((k) => o[k] === undefined || isStr(o[k]));
+const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Counts: three finite, non-negative numbers. */
+export const isCounts = (v: unknown): v is Counts => isObj(v) && count(v.unread) && count(v.unseen) && count(v.total);
+
+/** A notification: string id, title and createdAt; the optional text fields, when present, strings. */
+export const isNotification = (v: unknown): v is Notification =>
+  isObj(v) && isStr(v.id) && v.id !== '' && isStr(v.title) && isStr(v.createdAt) && optStr(v, ['body', 'category', 'url', 'severity', 'readAt', 'seenAt', 'archivedAt']);
+
+/** A state change: a known action, a time, and a list of string ids or `all: true`. */
+export const isStateChange = (v: unknown): v is StateChange =>
+  isObj(v) && (STATE_ACTIONS as readonly unknown[]).includes(v.action) && isStr(v.at) && (v.all === true || (Array.isArray(v.ids) && v.ids.every(isStr)));
