@@ -3,6 +3,7 @@
  * or a cluster of workers sharing the port, and shuts down gracefully on SIGTERM/SIGINT.
  */
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import pino from 'pino';
 import { signDevToken } from '../auth/index.ts';
 import { ConfigError, loadConfig, loadOrCreateDevSecrets, needsDevSecrets, withDevSecrets, type Config } from '../config/index.ts';
@@ -91,6 +92,11 @@ async function runPrimary(config: Config, generated: { file: string; created: bo
       printBanner(config, m.url!, generated, config.workers).catch((err: unknown) => process.stderr.write(`herald: cannot print the banner: ${String(err)}\n`));
     });
   };
+  // Allowed (the operator may mean it) but usually a number copied from a bigger machine.
+  const cores = availableParallelism();
+  if (config.workers > cores) {
+    process.stderr.write(`herald: HERALD_WORKERS=${config.workers} is more than the ${cores} CPU cores here: each worker costs its own memory, and workers beyond the cores only help to hold more streams, not to serve faster.\n`);
+  }
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (code === EXIT_REFUSED && !stopping) {
