@@ -39,9 +39,12 @@ function readOnDisk(dbPath: string): number | undefined {
 
 function writeOnDisk(dbPath: string, generation: number): void {
   const file = lineagePath(dbPath);
+  // One temp file per process: workers sharing the data dir never interleave in one file. Of two
+  // racing renames the older value may win; a file behind the database only skips the check.
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(`${file}.tmp`, `${generation}\n`);
-    renameSync(`${file}.tmp`, file);
+    writeFileSync(tmp, `${generation}\n`);
+    renameSync(tmp, file);
   } catch {
     // A data dir that refuses this small file refuses the database too, and the store's own
     // health reports that; the lineage check is only skipped until the file can be written.
