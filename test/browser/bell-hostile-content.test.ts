@@ -117,4 +117,29 @@ describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
     expect(await calls()).toBe(1);
     await page.close();
   });
+
+  it('a severity named like an Object property (constructor, __proto__, toString) shows as info, with the info icon', async () => {
+    const page = await open();
+    for (const severity of ['constructor', '__proto__', 'toString']) await deliver(page, { id: `s-${severity}`, title: `Odd ${severity}`, severity });
+    await page.locator('herald-bell .bell').click();
+    await waitFor('three rows', async () => (await page.locator('herald-bell li[role=listitem]').count()) === 3);
+    const rows = await page.evaluate(() => {
+      const root = document.querySelector('herald-bell')!.shadowRoot!;
+      return [...root.querySelectorAll('li[role=listitem]'), ...root.querySelectorAll('.toast')].map((el) => ({
+        cls: el.className,
+        icon: el.querySelector('.ico')!.innerHTML,
+        label: el.querySelector('.main')?.getAttribute('aria-label') ?? el.querySelector('.sr')!.textContent,
+      }));
+    });
+    const info = await page.evaluate(() => {
+      (window as unknown as { fake: Fake }).fake.deliver({ id: 'plain', recipient: 'alice', title: 'Plain', severity: 'info', createdAt: new Date().toISOString() });
+      return document.querySelector('herald-bell')!.shadowRoot!.querySelector('li[data-id=plain] .ico')!.innerHTML;
+    });
+    for (const row of rows) {
+      expect(row.cls).toMatch(/\bsev-info\b/);
+      expect(row.icon).toBe(info);
+      expect(row.label).toMatch(/^(Unread\. )?Info: /);
+    }
+    await page.close();
+  });
 });

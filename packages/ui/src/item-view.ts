@@ -9,10 +9,18 @@ import { formatRelative, parseTime } from './relative-time.ts';
 
 const SEVERITY_WORD = { info: 'Info', success: 'Success', warning: 'Warning', critical: 'Critical' } as const;
 
+/**
+ * The severity to draw: a known one, else info. An own-property check, because a lookup by a
+ * name like `constructor` or `__proto__` finds Object's members, and the icon goes in as HTML.
+ */
+function severityOf(n: Notification): keyof typeof SEVERITY_WORD {
+  return Object.hasOwn(SEVERITY_WORD, n.severity) ? n.severity : 'info';
+}
+
 /** The icon, title, body and meta line of a notification. */
 function content(n: Notification, now: number): Node[] {
   const at = parseTime(n.createdAt);
-  const sev = SEVERITY_ICON[n.severity] ? n.severity : 'info';
+  const sev = severityOf(n);
   return [
     h('span', { class: 'ico', html: SEVERITY_ICON[sev] }),
     h(
@@ -33,7 +41,7 @@ function content(n: Notification, now: number): Node[] {
 
 /** A list item: the whole row is a button (mark read / open), plus an archive button. */
 export function itemNode(n: Notification, now: number): HTMLLIElement {
-  const sev = SEVERITY_ICON[n.severity] ? n.severity : 'info';
+  const sev = severityOf(n);
   const li = h(
     'li',
     { class: `item sev-${sev}`, role: 'listitem', 'data-id': n.id },
@@ -50,12 +58,12 @@ export function updateItem(li: HTMLLIElement, n: Notification): void {
   const unread = !n.readAt;
   li.classList.toggle('unread', unread);
   const main = li.firstElementChild as HTMLElement;
-  main.setAttribute('aria-label', `${unread ? 'Unread. ' : ''}${SEVERITY_WORD[n.severity] ?? 'Info'}: ${n.title}${n.body ? `. ${n.body}` : ''}`);
+  main.setAttribute('aria-label', `${unread ? 'Unread. ' : ''}${SEVERITY_WORD[severityOf(n)]}: ${n.title}${n.body ? `. ${n.body}` : ''}`);
 }
 
 /** A toast card; critical ones are announced assertively (role=alert). */
 export function toastNode(n: Notification, now: number): HTMLDivElement {
-  const sev = SEVERITY_ICON[n.severity] ? n.severity : 'info';
+  const sev = severityOf(n);
   return h(
     'div',
     { class: `toast sev-${sev}`, 'data-id': n.id, role: sev === 'critical' ? 'alert' : undefined, 'data-act': 'open' },
