@@ -135,6 +135,9 @@ export class RedisPresence implements Presence {
     if (this.#closed) throw new Error('presence: open after close');
     await this.#ready;
     if (this.#ips.get(ip) >= this.#limits.maxStreamsPerIp) return null;
+    // Hold the address's slot while Redis decides: every open of a burst awaits Redis at once, and
+    // a check made before that await alone would let all of them past the per-address limit.
+    this.#ips.inc(ip);
     let granted: boolean;
     try {
       const args = [this.#base, this.#o.nodeId, user, String(this.#limits.maxStreamsPerUser), String(this.#o.ttlMs)];
@@ -145,6 +148,9 @@ export class RedisPresence implements Presence {
       this.#o.onError(err as Error);
       this.#dirty = true;
       granted = this.#users.get(user) < this.#limits.maxStreamsPerUser;
+    } finally {
+      // Given back before takeLease counts it again, with no await between: never counted twice.
+      this.#ips.dec(ip);
     }
     if (!granted) return null;
     return takeLease({ users: this.#users, ips: this.#ips, closed: () => this.#closed }, user, ip, async () => {
