@@ -3,7 +3,6 @@
  * fails with `unreachable`, and both recover when Postgres is back. Postgres is "lost" by
  * closing a loopback TCP proxy in front of it, so the shared test server stays up.
  */
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReadiness } from '../../packages/server/src/cli/readiness.ts';
 import { TestSchemas, postgresReachable, PG_URL } from '../../packages/server/src/store/fixtures/postgres-schemas.ts';
@@ -11,48 +10,10 @@ import { createPostgresStore } from '../../packages/server/src/store/postgres-st
 import { StoreUnavailableError } from '../../packages/server/src/store/errors.ts';
 import { waitFor } from '../e2e/support/wait.ts';
 import { missing } from '../support/requires.ts';
+import { proxy } from './support/pg-proxy.ts';
 
 const skip = missing({ postgres: await postgresReachable() });
 const schemas = new TestSchemas();
-
-/** A TCP proxy to Postgres that the test can cut (closing every connection) and restore. */
-async function proxy(target: URL) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(Number(target.port || 5432), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => s.destroy()); // a cut connection: the other side sees it close
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  await listen();
-  return {
-    get port() {
-      return port;
-    },
-    async cut() {
-      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-    restore: listen,
-    close() {
-      for (const s of sockets) s.destroy();
-      server?.close();
-    },
-  };
-}
 
 afterAll(() => schemas.dropAll());
 
