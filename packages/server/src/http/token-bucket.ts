@@ -9,11 +9,15 @@
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly refillMs: number;
+  /** The latest time seen: a clock that goes back from it stepped, and the buckets follow it. */
+  private latest = -Infinity;
 
   constructor(
     private readonly ratePerS: number,
     private readonly burst: number,
-    private readonly clock: () => number = Date.now,
+    // Monotonic by default: limits measure durations, and a wall clock stepped back an hour (NTP,
+    // a resumed VM) would otherwise count as minus an hour of refill, a 429 for an hour.
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.refillMs = (burst / ratePerS) * 1000;
   }
@@ -26,6 +30,8 @@ export class TokenBuckets {
   /** Takes `n` tokens; returns 0 when allowed, else the seconds to wait. */
   take(key: string, n = 1): number {
     const now = this.clock();
+    if (now < this.latest) this.stepBack(this.latest - now);
+    this.latest = now;
     this.forgetFull(now);
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.ratePerS);
@@ -38,6 +44,11 @@ export class TokenBuckets {
       return 0;
     }
     return Math.max(1, Math.ceil((n - b.tokens) / this.ratePerS));
+  }
+
+  /** The injected clock went back: move every bucket with it, so idle times are kept, not negated. O(n), once per step. */
+  private stepBack(ms: number): void {
+    for (const b of this.buckets.values()) b.at -= ms;
   }
 
   /** Drops the least recently used buckets while they have been idle for a whole refill. */
