@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   request_timeout: { status: 408, message: 'The request was not received in time.' },
+  expectation_failed: { status: 417, message: 'Only Expect: 100-continue is supported.' },
   rate_limited: { status: 429, message: 'Too many requests; retry later.' },
   too_many_streams: { status: 429, message: 'Too many open streams for this user or address.' },
   unavailable: { status: 503, message: 'Herald cannot serve this right now; retry later.' },

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCors } from './cors.ts';
 import { HeraldError } from '@herald/protocol';
 import { declaresUtf8 } from './charset.ts';
-import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.ts';
+import { clientErrorHandler, errorHandler, expectationFailedHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.ts';
 import type { AppOptions } from './options.ts';
 import { requestSerializer } from './redact.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -49,6 +49,8 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.server.headersTimeout = o.headersTimeoutMs;
+  // An unknown Expect never reaches a route: Node answers it, and this gives it the JSON body.
+  app.server.on('checkExpectation', expectationFailedHandler);
   // Before any route: a stream must know whether a request was pipelined behind it.
   trackRequests(app.server);
 

@@ -3,6 +3,7 @@
  * 4xx; only a bug on our side is a 500, and its details go to the log, not to the client.
  */
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERROR_CODES, HeraldError, type ErrorCode } from '@herald/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -102,4 +103,15 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
 
 function destroy(socket: Socket): void {
   socket.destroy();
+}
+
+/**
+ * Node's server 'checkExpectation': an `Expect` other than `100-continue` (RFC 9110 §10.1.1).
+ * Node answers it itself, before any route or hook, with a bare 417; this gives it the documented
+ * JSON body. The connection stays usable: Node discards the refused request's body.
+ */
+export function expectationFailedHandler(_req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(new HeraldError('expectation_failed').toBody());
+  res.writeHead(417, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
