@@ -135,6 +135,16 @@ describe('start-up on an unusable database file', { timeout: 120_000 }, () => {
     expect(r.stderr).not.toMatch(/s3cret-pw/);
   });
 
+  it('a Postgres that is down at start-up exits 75 (temporary: the service manager starts it again), not 78 like a broken file', async () => {
+    expect((await refusal(tempDir(), { DATABASE_URL: 'postgres://herald@127.0.0.1:1/herald' })).code).toBe(75);
+    const skipReason = missing({ 'redis on 127.0.0.1:6379': await canConnect(6379) });
+    if (skipReason) return;
+    // With workers too: the whole cluster stops with one line, instead of restarting workers in a loop.
+    const r = await refusal(tempDir(), { DATABASE_URL: 'postgres://herald@127.0.0.1:1/herald', HERALD_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expectOneLine(r, /ECONNREFUSED/);
+    expect(r.code).toBe(75);
+  });
+
   it('with workers, an unusable database stops the whole cluster with one line instead of restarting workers forever', async () => {
     const skipReason = missing({ 'redis on 127.0.0.1:6379': await canConnect(6379) });
     if (skipReason) return;

@@ -15,6 +15,8 @@ import { startRuntime, type Runtime } from './runtime.ts';
  * the primary of a worker cluster sees it and stops, instead of restarting the worker forever.
  */
 const EXIT_REFUSED = 78;
+/** EX_TEMPFAIL: the store may work in a moment (Postgres restarting): a service manager should try again. */
+const EXIT_TEMPORARY = 75;
 
 export async function serve(flags: Record<string, unknown>): Promise<void> {
   let config: Config;
@@ -51,10 +53,11 @@ async function runWorker(config: Config, generated: { file: string; created: boo
     if (!(err instanceof StoreOpenError)) throw err;
     const line = `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`;
     // A worker hands the line to the primary, which prints it once for all workers.
-    if (cluster.isWorker && process.send) process.send({ type: 'herald:refused', line }, () => process.exit(EXIT_REFUSED));
+    const code = err.temporary ? EXIT_TEMPORARY : EXIT_REFUSED;
+    if (cluster.isWorker && process.send) process.send({ type: 'herald:refused', line }, () => process.exit(code));
     else {
       process.stderr.write(line);
-      process.exit(EXIT_REFUSED);
+      process.exit(code);
     }
     return;
   }
@@ -99,11 +102,12 @@ async function runPrimary(config: Config, generated: { file: string; created: bo
   }
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
-    if (code === EXIT_REFUSED && !stopping) {
-      // Every worker would refuse the same store: stop them all and exit with its code.
+    if ((code === EXIT_REFUSED || code === EXIT_TEMPORARY) && !stopping) {
+      // Every worker would refuse the same store: stop them all and exit with its code (a
+      // temporary refusal is retried by the service manager, not by a worker restart loop here).
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-      process.exitCode = EXIT_REFUSED;
+      process.exitCode = code;
     }
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();

@@ -54,8 +54,15 @@ export class StoreUnavailableError extends HeraldError {
  * `herald: <message>` before it exits non-zero.
  */
 export class StoreOpenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * True when waiting may fix it (Postgres down or failing over, a lock held by another process):
+   * `herald serve` then exits 75 so a service manager starts it again, instead of 78 (stay down).
+   */
+  readonly temporary: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; temporary?: boolean }) {
     super(message, options);
     this.name = 'StoreOpenError';
+    this.temporary = options?.temporary ?? false;
   }
 }

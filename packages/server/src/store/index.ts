@@ -52,11 +52,14 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
  * Postgres refusing at start-up (down, wrong password, no such database) is the operator's to
  * fix: one sentence, no stack trace. The URL is never quoted: it may hold a password.
  */
+/** A server down, failing over, full or cutting statements may recover by itself; a missing schema needs the operator. */
+const isTemporary = (fault: ReturnType<typeof postgresFault>): boolean => fault !== null && fault !== 'schema_missing';
+
 async function openPostgres(url: string, onHealth: CreateStoreOptions['onHealth']): Promise<Store> {
   try {
     return await createPostgresStore({ url, onHealth });
   } catch (err) {
     if (pgError(err).code === undefined && postgresFault(err) === null) throw err; // a bug: keep its stack
-    throw new StoreOpenError(`Postgres (DATABASE_URL) cannot be used: ${(err as Error).message}`, { cause: err });
+    throw new StoreOpenError(`Postgres (DATABASE_URL) cannot be used: ${(err as Error).message}`, { cause: err, temporary: isTemporary(postgresFault(err)) });
   }
 }

@@ -50,7 +50,7 @@ export function openSqlite(o: SqliteOpenOptions): { db: Database.Database; epoch
     db?.close();
     if (err instanceof StoreOpenError) throw err;
     const fault = sqliteFault(err);
-    if (fault) throw new StoreOpenError(refusal(o.path, fault, (err as Error).message), { cause: err });
+    if (fault) throw new StoreOpenError(refusal(o.path, fault, (err as Error).message), { cause: err, temporary: fault === 'busy' });
     throw err;
   }
 }
