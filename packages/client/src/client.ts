@@ -54,6 +54,11 @@ export interface HeraldOptions {
   autoLoad?: boolean;
   /** Inbox poll interval while the stream is buffered by a proxy (state `polling`). Default 30000. */
   pollMs?: number;
+  /**
+   * A REST call without a complete answer by then rejects (a `TimeoutError`), so a server or
+   * proxy that accepts and never answers cannot leave the inbox loading for ever. Default 30000.
+   */
+  requestTimeoutMs?: number;
   /** Stream tuning: delays, heartbeat, probing and the injected window/document/navigator. */
   stream?: Partial<Omit<StreamOptions, 'url' | 'onEvent' | 'onState' | 'fetch' | 'token' | 'getToken' | 'credentials' | 'lastEventId'>>;
   /** Default `navigator.locks`. */
@@ -159,9 +164,12 @@ export function createHerald(o: HeraldOptions): Herald {
     const headers: Record<string, string> = {};
     if (t) headers.authorization = `Bearer ${t}`;
     if (body) headers['content-type'] = 'application/json';
-    const res = await f(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: o.credentials });
+    // One signal for the headers and the body: it also ends a body that never completes.
+    const signal = AbortSignal.timeout(o.requestTimeoutMs ?? 30_000);
+    const res = await f(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: o.credentials, signal });
     if (res.status === 401 && o.getToken && !retried && (await token(true)) !== t) return request(method, path, body, true);
-    const json = await res.json().catch(() => null);
+    // A body cut off by the timeout rejects like the fetch; any other unreadable body is null.
+    const json = await res.json().catch((e: unknown) => (signal.aborted ? Promise.reject(e) : null));
     if (res.ok) return json as T;
     const err = json?.error;
     throw new HeraldError(isErrorCode(err?.code) ? err.code : res.status >= 500 ? 'unavailable' : 'bad_request', err?.message ?? `HTTP ${res.status}`);

@@ -10,15 +10,16 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const optStr = (o: Obj, keys: string[]) => keys.every((k) => o[k] === undefined || isStr(o[k]));
 const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Counts: three finite, non-negative numbers. */
 export const isCounts = (v: unknown): v is Counts => isObj(v) && count(v.unread) && count(v.unseen) && count(v.total);
 
-/** A notification: string id, title and createdAt; the optional text fields, when present, strings. */
-export const isNotification = (v: unknown): v is Notification =>
-  isObj(v) && isStr(v.id) && v.id !== '' && isStr(v.title) && isStr(v.createdAt) && optStr(v, ['body', 'category', 'url', 'severity', 'readAt', 'seenAt', 'archivedAt']);
+/**
+ * A notification: a non-empty string id, a string title and createdAt. Other fields are only
+ * ever rendered as text or tested for presence, so their type cannot break the model.
+ */
+export const isNotification = (v: unknown): v is Notification => isObj(v) && !!v.id && isStr(v.id) && isStr(v.title) && isStr(v.createdAt);
 
 /** A state change: a known action, a time, and a list of string ids or `all: true`. */
 export const isStateChange = (v: unknown): v is StateChange =>

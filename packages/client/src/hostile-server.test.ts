@@ -139,3 +139,19 @@ describe('malformed inbox events', () => {
     expect(h.inbox.snapshot.counts).toEqual({ unread: 0, unseen: 0, total: 0 });
   });
 });
+
+describe('a server that accepts a REST call and never answers', () => {
+  it('an inbox call that gets no answer fails after the request timeout instead of hanging for ever', async () => {
+    server = await startServer((req, res) => {
+      // Headers and half a body, then nothing: the answer never completes.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items":[');
+    });
+    const { createHerald } = await import('./client.ts');
+    const h = createHerald({ url: server.url, token: 't', share: false, autoLoad: false, requestTimeoutMs: 300 });
+    const started = Date.now();
+    const outcome = await Promise.race([h.inbox.list().then(() => 'answered', (e: Error) => e.name), sleep(5000).then(() => 'still waiting')]);
+    expect(outcome).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+});
