@@ -79,6 +79,8 @@ export class RedisBus implements Bus {
   /** True once every channel is subscribed on the current sub connection. */
   #subLive = false;
   #everLive = false;
+  /** A (re)subscribe of every channel is under way. */
+  #connecting = false;
   #closed = false;
   #lastHealth = false;
 
@@ -170,7 +172,17 @@ export class RedisBus implements Bus {
 
   /** The sub connection is (again) ready: subscribe everything, then let the hub catch up. */
   async #connect(): Promise<void> {
-    if (this.#closed || !this.#handlers) return;
+    if (this.#closed || !this.#handlers || this.#connecting) return;
+    this.#connecting = true;
+    try {
+      await this.#subscribeAll();
+    } finally {
+      this.#connecting = false;
+    }
+  }
+
+  async #subscribeAll(): Promise<void> {
+    if (!this.#handlers) return;
     this.#subLive = false;
     const names = [this.#probeChannel, ...[...this.#channels].map((c) => this.#o.prefix + c)];
     const ok = await this.#subscribeRaw(names);
@@ -225,6 +237,9 @@ export class RedisBus implements Bus {
   }
 
   #tick(): void {
+    // A resubscribe that failed on a connection still open (Redis hung past the command timeout
+    // while we subscribed) gets no new 'ready' event: try it again here, or the bus stays down.
+    if (!this.#subLive && this.#sub.status === 'ready' && !this.#connecting) void this.#connect().catch(this.#o.onError);
     if (!this.#subLive || this.#pub.status !== 'ready') return;
     if (this.#probe.check(this.#o.now())) {
       this.#update('starved');
