@@ -8,15 +8,13 @@ import pino from 'pino';
 import { signDevToken } from '../auth/index.ts';
 import { ConfigError, loadConfig, loadOrCreateDevSecrets, needsDevSecrets, withDevSecrets, type Config } from '../config/index.ts';
 import { StoreOpenError } from '../store/errors.ts';
+import { EXIT_REFUSED, EXIT_TEMPORARY, listenRefusal, type Refusal } from './listen-refusal.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 /**
  * Exit code of a process that refused to start on an unusable store (EX_CONFIG of sysexits.h):
  * the primary of a worker cluster sees it and stops, instead of restarting the worker forever.
  */
-const EXIT_REFUSED = 78;
-/** EX_TEMPFAIL: the store may work in a moment (Postgres restarting): a service manager should try again. */
-const EXIT_TEMPORARY = 75;
 
 export async function serve(flags: Record<string, unknown>): Promise<void> {
   let config: Config;
@@ -49,11 +47,15 @@ async function runWorker(config: Config, generated: { file: string; created: boo
   try {
     runtime = await startRuntime(config, logger);
   } catch (err) {
-    // An unusable database is the operator's to fix: say what and how in one line, no stack trace.
-    if (!(err instanceof StoreOpenError)) throw err;
-    const line = `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`;
+    // An unusable database or address is the operator's to fix: say what and how in one line, no stack trace.
+    const refusal: Refusal | null =
+      err instanceof StoreOpenError
+        ? { line: `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}`, code: err.temporary ? EXIT_TEMPORARY : EXIT_REFUSED }
+        : listenRefusal(err, config.host, config.port);
+    if (!refusal) throw err;
+    const line = `${refusal.line}\n`;
+    const code = refusal.code;
     // A worker hands the line to the primary, which prints it once for all workers.
-    const code = err.temporary ? EXIT_TEMPORARY : EXIT_REFUSED;
     if (cluster.isWorker && process.send) process.send({ type: 'herald:refused', line }, () => process.exit(code));
     else {
       process.stderr.write(line);
