@@ -8,7 +8,8 @@ import { STATE_ACTIONS, type Counts, type Notification, type StateChange } from 
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+// Arrays pass, harmlessly: none has the string or number fields every check below requires.
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 

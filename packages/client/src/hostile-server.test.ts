@@ -66,6 +66,29 @@ describe('a hostile stream server', () => {
     expect(server.requests.length).toBe(1);
   });
 
+  it.each([
+    ['a character outside Latin-1', 'e.1.\u2713'],
+    ['a character of Latin-1 above ASCII', 'e.1.\u00e9'],
+    ['10,000 characters', `e.${'9'.repeat(10_000)}`],
+  ])('an event id with %s is not sent back as Last-Event-ID, so reconnecting still works', async (_, badId) => {
+    const states: string[] = [];
+    server = await startServer((req, res) => {
+      sseHead(res);
+      const n = server!.requests.length;
+      // The first stream ends after an event with the odd id; later ones stay open.
+      if (n === 1) res.end(`id: e.1.1\nevent: ready\ndata: {}\n\nid: ${badId}\ndata: {}\n\n`);
+      else res.write(`id: e.${n}.1\nevent: ready\ndata: {}\n\n`);
+    });
+    stream = createStream({ url: `${server.url}/v1/stream`, onEvent: () => {}, onState: (s) => states.push(s.newState), minDelayMs: 50, maxDelayMs: 100, window: null, document: null, navigator: null });
+    stream.connect();
+    const end = Date.now() + 3000;
+    while (server.requests.length < 2 && Date.now() < end) await sleep(20);
+    await sleep(300);
+    expect(server.requests.length).toBe(2);
+    expect(server.requests[1].headers['last-event-id']).toBe('e.1.1');
+    expect(stream.state).toBe('live');
+  });
+
   it('a refused cursor answered again without any cursor backs off instead of retrying at once', async () => {
     const n = await requestsIn(1500, (req, res) => json(res, 400, { error: { code: 'invalid_cursor', message: 'bad cursor' } }));
     expect(n).toBeLessThanOrEqual(4);

@@ -14,7 +14,7 @@
 import { readyUser } from './identity.ts';
 import { createElector, type LockManagerLike } from './leader.ts';
 import type { SseEvent } from './parser.ts';
-import type { ConnectionState, StateEvent } from './stream.ts';
+import { isCursor, type ConnectionState, type StateEvent } from './stream.ts';
 
 /** The part of BroadcastChannel this uses. */
 export interface ChannelLike {
@@ -123,7 +123,7 @@ export function createRelay(options: RelayOptions): Relay {
       ids.add(e.id);
       if (ids.size > REMEMBER) ids.delete(ids.values().next().value!);
     }
-    if (e.id) cursor = e.id;
+    if (isCursor(e.id)) cursor = e.id;
     o.onEvent(e);
     return true;
   }

@@ -96,10 +96,15 @@ const DEFAULTS = {
  * a heartbeat of 1 ms would call every stream dead, and a delay past 2^31 - 1 ms fires a timer
  * at once.
  */
-const SERVER_RETRY = { min: 100, max: 600_000 };
-const SERVER_HEARTBEAT = { min: 1000, max: 300_000 };
+const within = (min: number, max: number, ms: number) => Math.min(max, Math.max(min, ms));
 
-const within = (r: { min: number; max: number }, ms: number) => Math.min(r.max, Math.max(r.min, ms));
+/**
+ * Whether an event id can be sent back as `Last-Event-ID`: printable ASCII, at most 256
+ * characters (Herald's own ids are far shorter). fetch throws on a header character past
+ * Latin-1, so one odd id from a broken server would fail every reconnect; such ids are not
+ * kept as the cursor.
+ */
+export const isCursor = (id: string): boolean => /^[\x21-\x7e]{1,256}$/.test(id);
 
 const g = globalThis as { window?: Listenable; document?: Listenable & { visibilityState?: string }; navigator?: { onLine?: boolean } };
 
@@ -129,11 +134,11 @@ export function createStream(options: StreamOptions): Stream {
 
   const parser = createParser({
     onEvent(e) {
-      if (e.id) cursor = e.id;
+      if (isCursor(e.id)) cursor = e.id;
       if (e.event === 'ready') {
         try {
           const ms: unknown = JSON.parse(e.data).heartbeatMs;
-          if (typeof ms === 'number' && ms > 0) hb = within(SERVER_HEARTBEAT, ms);
+          if (typeof ms === 'number' && ms > 0) hb = within(1000, 300_000, ms);
         } catch {
           // A malformed ready still means the stream works.
         }
@@ -145,7 +150,7 @@ export function createStream(options: StreamOptions): Stream {
       o.onEvent(e);
     },
     onRetry(ms) {
-      serverRetry = within(SERVER_RETRY, ms);
+      serverRetry = within(100, 600_000, ms);
     },
   });
 
