@@ -99,7 +99,7 @@ const DEFAULTS = {
 const within = (min: number, max: number, ms: number) => Math.min(max, Math.max(min, ms));
 
 /**
- * Whether an event id can be sent back as `Last-Event-ID`: printable ASCII, at most 256
+ * Whether an event id can be sent back as `Last-Event-ID`: visible ASCII, at most 256
  * characters (Herald's own ids are far shorter). fetch throws on a header character past
  * Latin-1, so one odd id from a broken server would fail every reconnect; such ids are not
  * kept as the cursor.
