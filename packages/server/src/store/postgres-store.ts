@@ -50,6 +50,8 @@ export type PostgresStoreOptions = (
 };
 
 const DEFAULTS = { max: 10, connectTimeoutMs: 10_000 } as const;
+/** Every table Herald needs, for the readiness probe. */
+const HERALD_TABLES = ['herald_meta', 'notifications', 'user_positions', 'user_events', 'topic_position', 'topic_events', 'tickets'];
 const INSERT_TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text'];
 type Change = Extract<UserEvent, { type: 'notification.state' }>['change'];
 
@@ -246,13 +248,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async ping() {
       // Ready means "takes writes", as on SQLite: a standby answers SELECT 1 while refusing every
-      // publish, and a dropped table only shows when it is named. One round trip, no row written.
-      const r = await pool.query<{ ro: string }>(
-        `SELECT current_setting('transaction_read_only') AS ro
-         FROM (SELECT 1 FROM herald_meta, notifications, user_positions, user_events, topic_position, topic_events, tickets LIMIT 0) AS tables
-         RIGHT JOIN (SELECT 1) AS one ON true`,
+      // publish, and a dropped table only shows when it is named. One round trip, no row written,
+      // and no table lock (to_regclass reads the catalog), so a long ALTER or VACUUM FULL cannot
+      // pile readiness probes up on the pool.
+      const r = await pool.query<{ ro: string; missing: number }>(
+        `SELECT current_setting('transaction_read_only') AS ro,
+                (SELECT COUNT(*)::int FROM unnest($1::text[]) AS t(name) WHERE to_regclass(t.name) IS NULL) AS missing`,
+        [HERALD_TABLES],
       );
-      if (r.rows[0]?.ro === 'on') throw new StoreUnavailableError('read_only');
+      if (r.rows[0]!.missing > 0) throw new StoreUnavailableError('schema_missing');
+      if (r.rows[0]!.ro === 'on') throw new StoreUnavailableError('read_only');
     },
     async close() {
       if (closed) return;
