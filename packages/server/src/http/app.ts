@@ -40,7 +40,7 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
     frameworkErrors: frameworkErrorHandler,
     // Routes judge their own path parameters (an over-long topic is `invalid_topic`, not the
     // router's generic refusal); Node's 16 KiB header limit already bounds the whole URL.
-    maxParamLength: 16_384,
+    routerOptions: { maxParamLength: 16_384 },
     // Bytes Node's parser refuses (duplicate Content-Length, CL with TE) get the JSON error body.
     clientErrorHandler,
     // Node checks the headers timeout only every `connectionsCheckingInterval` (30 s by default),
@@ -69,6 +69,10 @@ export async function createApp(o: AppOptions): Promise<HeraldApp> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerCors(app, o.corsOrigins);
+  // No response of Herald's is ever to be sniffed into another type (a JSON error read as HTML).
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
   app.addHook('preParsing', async (req) => {
     if (!declaresUtf8(req.headers['content-type'])) throw new HeraldError('unsupported_media_type', 'Send the body as UTF-8: Content-Type: application/json, with no charset or charset=utf-8.');
   });

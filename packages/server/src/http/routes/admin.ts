@@ -6,6 +6,7 @@ import { AdminFeed } from '../admin-feed.ts';
 import { authenticatePublisher } from '../authenticate.ts';
 import type { AppOptions } from '../options.ts';
 import { openRawSse } from '../raw-sse.ts';
+import { asPage } from '../page-headers.ts';
 import { assertHijackable, refuseHead } from '../sse-route.ts';
 import { statsBody } from './ops.ts';
 
@@ -13,7 +14,7 @@ export function adminRoutes(app: FastifyInstance, o: AppOptions): void {
   const startedAt = Date.now();
 
   app.get('/admin', { schema: { summary: 'The admin dashboard (asks for an admin API key)', tags: ['ops'] } }, async (_req, reply) => {
-    reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
+    asPage(reply);
     return readFileSync(join(o.assetsDir, 'admin.html'), 'utf8');
   });
 

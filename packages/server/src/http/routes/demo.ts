@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HeraldError, SEVERITIES, type Severity } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppOptions } from '../options.ts';
+import { asPage } from '../page-headers.ts';
 
 const DEMO_USERS = new Set(['alice', 'bob', 'carol']);
 const SAMPLES: Record<Severity, { title: string; body: string }> = {
@@ -17,7 +18,7 @@ export function demoRoutes(app: FastifyInstance, o: AppOptions): void {
   const demo = o.demo;
   if (!demo) return;
   app.get('/', { schema: { hide: true } }, async (_req, reply) => {
-    reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
+    asPage(reply);
     return readFileSync(join(o.assetsDir, 'demo.html'), 'utf8');
   });
 
