@@ -6,7 +6,7 @@
  * `timestamptz` (µs, rounding), which made age trims flaky.
  */
 import type pg from 'pg';
-import { inTransaction } from './postgres-tx.ts';
+import { inTransaction, slowQueries } from './postgres-tx.ts';
 import { newEpoch } from './rules.ts';
 
 /** Never edit a shipped migration; append a new one. */
@@ -59,7 +59,9 @@ export const MIGRATION_LOCK_CLASS = 0x4845_52;
 export async function migratePostgres(pool: pg.Pool): Promise<string> {
   return inTransaction(
     pool,
-    async (c) => {
+    async (pc) => {
+      // Waits behind another node's migration, and a migration may rewrite a large table.
+      const c = slowQueries(pc);
       await c.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()), $1)', [MIGRATION_LOCK_CLASS]);
       await c.query('CREATE TABLE IF NOT EXISTS herald_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
       const { rows } = await c.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM herald_migrations');

@@ -26,6 +26,7 @@ import {
   topicEventFromRow,
   userEventFromRow,
 } from './sql-rows.ts';
+import { slowQueries } from './postgres-tx.ts';
 import type { InboxQuery, LogPosition, NewNotification, PublishOutcome, Retention, StateTarget, Store, StoreHealthChange, StoredNotification, TicketRecord, UserEvent } from './store.ts';
 
 export type PostgresStoreOptions = (
@@ -43,13 +44,20 @@ export type PostgresStoreOptions = (
        * failing with `unavailable`. Default 10000 ms: long enough to queue through a reconnect storm.
        */
       connectTimeoutMs?: number;
+      /**
+       * How long a query may wait for Postgres's answer before failing with `unavailable` (and its
+       * connection leaving the pool). Default 10000 ms. Without it a Postgres that hangs (a
+       * network partition that drops packets, a paused server) holds every request that touches
+       * the store for as long as it hangs. Migrations and trims get longer (see `SLOW_QUERY_MS`).
+       */
+      queryTimeoutMs?: number;
     }
 ) & {
   /** Called once each time the store stops or starts being able to serve (for the log). Default: nothing. */
   onHealth?: (change: StoreHealthChange) => void;
 };
 
-const DEFAULTS = { max: 10, connectTimeoutMs: 10_000 } as const;
+const DEFAULTS = { max: 10, connectTimeoutMs: 10_000, queryTimeoutMs: 10_000 } as const;
 /** Every table Herald needs, for the readiness probe. */
 const HERALD_TABLES = ['herald_meta', 'notifications', 'user_positions', 'user_events', 'topic_position', 'topic_events', 'tickets'];
 const INSERT_TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text'];
@@ -60,7 +68,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const owned = 'url' in options;
   const pool =
     'url' in options
-      ? new pg.Pool({ connectionString: options.url, max: options.max ?? DEFAULTS.max, connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs })
+      ? new pg.Pool({
+          connectionString: options.url,
+          max: options.max ?? DEFAULTS.max,
+          connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+          query_timeout: options.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
+        })
       : options.pool;
   // An idle client whose server went away emits 'error' on the pool; unheard, that would crash the
   // process. The pool already drops the client, and the next query reports `unavailable`.
@@ -166,7 +179,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return { event: { user, seq, at: now, type: 'notification.state' as const, change } };
   }
 
-  async function trimIn(c: pg.PoolClient, r: Retention, now: number) {
+  async function trimIn(pc: pg.PoolClient, r: Retention, now: number) {
+    const c = slowQueries(pc); // a trim of a large backlog may take longer than a request's deadline
     const ageUpdate = (table: string, events: string, match: string) => `
       UPDATE ${table} p SET trimmed = COALESCE((SELECT MIN(e.seq) - 1 FROM ${events} e WHERE ${match} AND e.seq > p.trimmed AND e.at >= $1), p.last)
       WHERE EXISTS (SELECT 1 FROM ${events} e WHERE ${match} AND e.seq = p.trimmed + 1 AND e.at < $1)`;

@@ -37,7 +37,10 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
       await c.query('COMMIT');
       return out;
     } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+      // A query that timed out is still running on its connection, and a ROLLBACK would only
+      // queue behind it: drop the connection instead (Postgres rolls the transaction back).
+      if (isReadTimeout(err)) broken = err as Error;
+      else await c.query('ROLLBACK').catch((e: Error) => (broken = e));
       if (attempt < attempts && retryable(err)) continue;
       throw err;
     } finally {
@@ -46,4 +49,25 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
       c.release(broken);
     }
   }
+}
+
+/** The deadline of statements that may legitimately run long: migrations (behind another node's lock) and trims. */
+export const SLOW_QUERY_MS = 10 * 60_000;
+
+/**
+ * The error `pg` gives when a query got no answer within the pool's `query_timeout`: Postgres
+ * hangs, or the network drops packets.
+ */
+export function isReadTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message === 'Query read timeout';
+}
+
+/** A view of `c` whose queries may run up to `SLOW_QUERY_MS`, whatever the pool's query deadline. */
+export function slowQueries(c: pg.PoolClient): SlowClient {
+  return { query: (text, values) => c.query({ text, values, query_timeout: SLOW_QUERY_MS } as pg.QueryConfig) };
+}
+
+/** The query method of {@link slowQueries}. */
+export interface SlowClient {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }

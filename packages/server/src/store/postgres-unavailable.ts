@@ -12,8 +12,8 @@ import { pgError } from './postgres-tx.ts';
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** SQLSTATEs of a server going away or not yet up: admin/crash shutdown, cannot connect now, too many connections. */
 const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
-/** What `pg` throws for a dead connection or a connect timeout (it sets no code for these). */
-const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed/i;
+/** What `pg` throws for a dead connection, a connect timeout or no answer within `query_timeout` (it sets no code for these). */
+const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed|Query read timeout/i;
 
 /** SQLSTATEs of a server that is up but cannot serve Herald now. */
 const PG_FAULTS: Record<string, StoreFault> = {
