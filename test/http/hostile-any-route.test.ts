@@ -4,73 +4,14 @@
  * Node answers on its own before any route runs. Each case ends with the process alive, a
  * bystander stream still receiving, and the descriptors back at their baseline.
  */
-import http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signToken } from '../e2e/support/api.ts';
-import { cleanup, startHerald, TEST_API_KEY, type HeraldProcess } from '../e2e/support/herald-process.ts';
-import { openRawStream, type RawStream } from '../e2e/support/raw-stream.ts';
+import { TEST_API_KEY } from '../e2e/support/herald-process.ts';
 import { waitFor } from '../e2e/support/wait.ts';
-import { connectRaw, fdCount, parseResponses, request, type RawConnection } from './support/raw-http.ts';
+import { useHostileHarness } from './support/hostile-harness.ts';
+import { parseResponses, request } from './support/raw-http.ts';
 
-let herald: HeraldProcess;
-let bystander: RawStream;
-let baseline = 0;
-let exited = false;
-const conns: RawConnection[] = [];
-
-beforeAll(async () => {
-  herald = await startHerald();
-  // `exited` never rejects: it resolves with the exit code or signal.
-  void herald.exited.then(() => (exited = true));
-  bystander = await openRawStream(herald.port, await signToken('any-route-bystander'));
-  await bystanderReceives();
-  baseline = fdCount(herald.pid);
-}, 120_000);
-
-afterEach(() => {
-  for (const c of conns.splice(0)) c.destroy();
-});
-
-afterAll(async () => {
-  bystander?.destroy();
-  await cleanup();
-});
-
-async function open(): Promise<RawConnection> {
-  const c = await connectRaw(herald.port);
-  conns.push(c);
-  return c;
-}
-
-function publish(recipient: string, title: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${herald.url}/v1/notifications`,
-      { method: 'POST', agent: false, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error('publish timed out')));
-    req.on('error', reject);
-    req.end(JSON.stringify({ recipients: [recipient], title }));
-  });
-}
-
-let pings = 0;
-async function bystanderReceives(): Promise<void> {
-  const title = `ping ${++pings}`;
-  expect(await publish('any-route-bystander', title)).toBe(201);
-  await waitFor(`the bystander to receive "${title}"`, () => bystander.events().some((e) => e.event === 'notification' && JSON.parse(e.data).title === title), { timeoutMs: 10_000 });
-}
-
-async function expectUnharmed(): Promise<void> {
-  for (const c of conns.splice(0)) c.destroy();
-  expect(exited, `herald died:\n${herald.output().slice(-4000)}`).toBe(false);
-  await bystanderReceives();
-  await waitFor(() => `the descriptors to return to ${baseline} (now ${fdCount(herald.pid)})`, () => fdCount(herald.pid) <= baseline, { timeoutMs: 15_000, intervalMs: 50 });
-}
+const { open, expectUnharmed } = useHostileHarness({ bystander: 'any-route-bystander' });
 
 describe('hostile HTTP on any route', () => {
   it('every route pipelined in one packet with a stream request in the middle: the ones before it answered in order, the stream refused with 400, the connection closed', async () => {

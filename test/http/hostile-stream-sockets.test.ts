@@ -7,87 +7,22 @@
  * freshly published notification, and the server's open file descriptors return to the baseline
  * taken before the first case (a leaked socket is a leaked descriptor).
  */
-import http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signToken } from '../e2e/support/api.ts';
-import { cleanup, startHerald, TEST_API_KEY, type HeraldProcess } from '../e2e/support/herald-process.ts';
-import { openRawStream, type RawStream } from '../e2e/support/raw-stream.ts';
+import { TEST_API_KEY } from '../e2e/support/herald-process.ts';
 import { waitFor } from '../e2e/support/wait.ts';
-import { connectRaw, fdCount, parseResponses, request, type RawConnection, type RawResponse } from './support/raw-http.ts';
+import { useHostileHarness } from './support/hostile-harness.ts';
+import { parseResponses, request, type RawConnection, type RawResponse } from './support/raw-http.ts';
 
 const CONNECTIONS_AT_ONCE = 25;
 const BLOB = 'x'.repeat(50_000);
 
-let herald: HeraldProcess;
-let bystander: RawStream;
-let baseline = 0;
-let exited = false;
-const conns: RawConnection[] = [];
-
-beforeAll(async () => {
-  herald = await startHerald({ env: { HERALD_STREAM_BUFFER_BYTES: '65536', HERALD_MAX_DATA_BYTES: '60000', HERALD_HEADERS_TIMEOUT_MS: '1500' } });
-  // `exited` never rejects: it resolves with the exit code or signal.
-  void herald.exited.then(() => (exited = true));
-  bystander = await openRawStream(herald.port, await signToken('bystander'));
-  // One round trip first: the store opens its files lazily, which is not a leak.
-  await bystanderReceives();
-  baseline = fdCount(herald.pid);
-}, 120_000);
-
-afterEach(() => {
-  for (const c of conns.splice(0)) c.destroy();
+const { open, publish, expectUnharmed } = useHostileHarness({
+  bystander: 'bystander',
+  env: { HERALD_STREAM_BUFFER_BYTES: '65536', HERALD_MAX_DATA_BYTES: '60000', HERALD_HEADERS_TIMEOUT_MS: '1500' },
 });
-
-afterAll(async () => {
-  bystander?.destroy();
-  await cleanup();
-});
-
-async function open(): Promise<RawConnection> {
-  const c = await connectRaw(herald.port);
-  conns.push(c);
-  return c;
-}
-
 let userCount = 0;
 const freshUser = () => `hostile-${process.pid}-${++userCount}`;
-
-/**
- * A publish over its own connection (no keep-alive agent), so the test's own traffic leaves no
- * idle socket in the server to blur the descriptor count.
- */
-function publish(recipient: string, title: string, data?: unknown): Promise<number> {
-  const body = JSON.stringify({ recipients: [recipient], title, ...(data === undefined ? {} : { data }) });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${herald.url}/v1/notifications`,
-      { method: 'POST', agent: false, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error('publish timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-let pings = 0;
-async function bystanderReceives(): Promise<void> {
-  const title = `ping ${++pings}`;
-  expect(await publish('bystander', title)).toBe(201);
-  await waitFor(`the bystander to receive "${title}"`, () => bystander.events().some((e) => e.event === 'notification' && JSON.parse(e.data).title === title), { timeoutMs: 10_000 });
-}
-
-/** The invariant every case ends with. */
-async function expectUnharmed(): Promise<void> {
-  for (const c of conns.splice(0)) c.destroy();
-  expect(exited, `herald died:\n${herald.output().slice(-4000)}`).toBe(false);
-  await bystanderReceives();
-  await waitFor(() => `the descriptors to return to ${baseline} (now ${fdCount(herald.pid)})`, () => fdCount(herald.pid) <= baseline, { timeoutMs: 15_000, intervalMs: 50 });
-  expect(exited).toBe(false);
-}
 
 async function serverCloses(c: RawConnection, what: string): Promise<void> {
   await waitFor(() => `the server to close the connection (${what}); got:\n${c.text().slice(0, 600)}`, () => c.isClosed, { timeoutMs: 10_000 });
