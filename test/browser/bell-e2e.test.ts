@@ -102,7 +102,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       expect(await badge(page)).toBe('');
       const t0 = Date.now();
       await herald.publish({ recipients: [user], title: 'Deploy finished', body: 'web@4f2c1a is live.', severity: 'success' });
-      await waitFor('badge 1', async () => (await badge(page)) === '1', 5_000);
+      await waitFor('badge 1', async () => (await badge(page)) === '1', 15_000);
       const latency = Date.now() - t0;
       await waitFor('a toast', async () => (await page.locator('herald-bell .toast').count()) === 1, 5_000);
       expect(await page.locator('herald-bell .toast .title').textContent()).toBe('Deploy finished');
@@ -154,7 +154,7 @@ describe.skipIf(chromiumMissing)('the bell against a real server', () => {
       const user = newUser('restart');
       const page = await openTab(context, path, user);
       await herald.publish({ recipients: [user], title: 'Before restart', severity: 'info' });
-      await waitFor('badge 1', async () => (await badge(page)) === '1', 5_000);
+      await waitFor('badge 1', async () => (await badge(page)) === '1', 15_000);
 
       await herald.stop();
       await waitFor('the indicator to leave live', async () => ['reconnecting', 'offline', 'connecting'].includes((await bellState(page)) ?? ''), 20_000);

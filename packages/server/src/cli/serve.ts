@@ -8,6 +8,7 @@ import pino from 'pino';
 import { signDevToken } from '../auth/index.ts';
 import { ConfigError, loadConfig, loadOrCreateDevSecrets, needsDevSecrets, withDevSecrets, type Config } from '../config/index.ts';
 import { StoreOpenError } from '../store/errors.ts';
+import { createStore } from '../store/index.ts';
 import { EXIT_REFUSED, EXIT_TEMPORARY, listenRefusal, type Refusal } from './listen-refusal.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
@@ -47,11 +48,7 @@ async function runWorker(config: Config, generated: { file: string; created: boo
   try {
     runtime = await startRuntime(config, logger);
   } catch (err) {
-    // An unusable database or address is the operator's to fix: say what and how in one line, no stack trace.
-    const refusal: Refusal | null =
-      err instanceof StoreOpenError
-        ? { line: `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}`, code: err.temporary ? EXIT_TEMPORARY : EXIT_REFUSED }
-        : listenRefusal(err, config.host, config.port);
+    const refusal = refusalOf(err, config);
     if (!refusal) throw err;
     const line = `${refusal.line}\n`;
     const code = refusal.code;
@@ -81,8 +78,34 @@ async function runWorker(config: Config, generated: { file: string; created: boo
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** An unusable database or address is the operator's to fix: what and how in one line, no stack trace. */
+function refusalOf(err: unknown, config: Config): Refusal | null {
+  return err instanceof StoreOpenError
+    ? { line: `herald: ${err.message.replace(/\s*\n\s*/g, ' ')}`, code: err.temporary ? EXIT_TEMPORARY : EXIT_REFUSED }
+    : listenRefusal(err, config.host, config.port);
+}
+
+/**
+ * Opens the SQLite store once before any worker does, so one process creates and migrates the
+ * file: workers started together would otherwise find each other's file half-made (0 bytes, no
+ * tables) and refuse it. A refusal is said once, here.
+ */
+async function prepareSqlite(config: Config): Promise<void> {
+  if (config.databaseUrl) return;
+  try {
+    const store = await createStore({ dataDir: config.dataDir });
+    await store.close();
+  } catch (err) {
+    const refusal = refusalOf(err, config);
+    if (!refusal) throw err;
+    process.stderr.write(`${refusal.line}\n`);
+    process.exit(refusal.code);
+  }
+}
+
 /** The primary only supervises: it forks workers, restarts crashed ones, and forwards SIGTERM. */
 async function runPrimary(config: Config, generated: { file: string; created: boolean } | undefined): Promise<void> {
+  await prepareSqlite(config);
   let stopping = false;
   // The banner says Herald is listening only once every worker is: before that, the primary
   // hands every connection to the workers that are up, and the load would not spread.
