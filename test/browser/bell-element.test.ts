@@ -3,34 +3,23 @@
  * (badge, panel, keyboard, infinite scroll, states, toasts, indicator, theme). The end-to-end
  * suite against a real server lives beside it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
-import { bundle, serveFiles, type StaticServer } from './support/static-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing, waitFor } from './support/chromium.ts';
+import { useFakeBellPage } from './support/fake-bell-page.ts';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head>
 <body style="margin:0;font-family:sans-serif"><div style="display:flex;justify-content:flex-end;padding:8px 16px"><herald-bell></herald-bell></div>
 <button id="outside">outside</button><script type="module" src="/bell.js"></script></body></html>`;
 
 describe.skipIf(chromiumMissing)('<herald-bell> component', () => {
-  let browser: Browser;
-  let server: StaticServer;
-
-  beforeAll(async () => {
-    const js = await bundle(new URL('./fixtures/fake-bell.ts', import.meta.url).pathname);
-    server = await serveFiles({ '/': PAGE, '/bell.js': js });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const bell = useFakeBellPage(PAGE);
 
   async function open(query: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const page = await bell.browser.newPage({ viewport: { width: 1000, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/?${query}`);
+    await page.goto(`${bell.url}/?${query}`);
     await waitFor('the element to upgrade', () => page.evaluate(() => !!document.querySelector('herald-bell')?.shadowRoot && 'fake' in window));
     expect(errors).toEqual([]);
     return page;

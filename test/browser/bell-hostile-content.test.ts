@@ -3,10 +3,10 @@
  * user's notification may leave on screen for the next user, and text that tries to reorder or
  * spoof what is around it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, waitFor } from './support/chromium.ts';
-import { bundle, serveFiles, type StaticServer } from './support/static-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing, waitFor } from './support/chromium.ts';
+import { useFakeBellPage } from './support/fake-bell-page.ts';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head>
 <body style="margin:0;font-family:sans-serif"><div style="display:flex;justify-content:flex-end;padding:8px 16px"><herald-bell></herald-bell></div>
@@ -15,22 +15,11 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"></head>
 type Fake = { deliver(n: unknown): void; clear(): void };
 
 describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
-  let browser: Browser;
-  let server: StaticServer;
-
-  beforeAll(async () => {
-    const js = await bundle(new URL('./fixtures/fake-bell.ts', import.meta.url).pathname);
-    server = await serveFiles({ '/': PAGE, '/bell.js': js });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const bell = useFakeBellPage(PAGE);
 
   async function open(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-    await page.goto(`${server.url}/?items=0`);
+    const page = await bell.browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await page.goto(`${bell.url}/?items=0`);
     await waitFor('the element to upgrade', () => page.evaluate(() => !!document.querySelector('herald-bell')?.shadowRoot && 'fake' in window));
     return page;
   }
@@ -82,7 +71,7 @@ describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
   });
 
   it("clicking the old user's desktop notification after a user switch neither marks nor opens anything", async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const page = await bell.browser.newPage({ viewport: { width: 1000, height: 700 } });
     // A hidden tab with desktop notifications on; system notifications are recorded, not shown.
     await page.addInitScript(() => {
       const shown: { onclick: (() => void) | null; close(): void }[] = [];
@@ -98,7 +87,7 @@ describe.skipIf(chromiumMissing)('<herald-bell> with hostile content', () => {
       Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
       localStorage.setItem('herald.desktop', 'on');
     });
-    await page.goto(`${server.url}/?items=0`);
+    await page.goto(`${bell.url}/?items=0`);
     await waitFor('the element to upgrade', () => page.evaluate(() => 'fake' in window));
     const click = (i: number) => page.evaluate((i) => (window as unknown as { shown: { onclick(): void }[] }).shown[i].onclick(), i);
     const calls = () => page.evaluate(() => (window as unknown as { fake: { calls: string[] } }).fake.calls.filter((c) => c === 'markRead').length);

@@ -5,11 +5,10 @@
  * SQLite could each fold some of them (a case-insensitive or non-deterministic collation, a
  * `char(n)` column that ignores trailing spaces); this table pins that none does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type InProcess } from './support/app.ts';
+import { describe, expect, it } from 'vitest';
 import { call } from './support/http.ts';
 import { API_KEY, SECRET } from './support/server.ts';
-import { storeKinds } from './support/store-kinds.ts';
+import { storeKinds, useAppOn } from './support/store-kinds.ts';
 import { hsToken } from './support/tokens.ts';
 
 const LOOKALIKES = [
@@ -30,24 +29,16 @@ const LOOKALIKES = [
 
 for (const kind of await storeKinds()) {
   describe.skipIf(kind.skip)(`user ids on the ${kind.name} store`, () => {
-    let h: InProcess;
-    beforeAll(async () => {
-      h = await buildApp({ store: await kind.create() });
-      await h.listen();
-    });
-    afterAll(async () => {
-      await h?.close();
-      await kind.cleanup();
-    });
+    const app = useAppOn(kind);
 
     it('ids that differ only by case, normalization, spaces or invisible characters never share an inbox', async () => {
       for (const [i, user] of LOOKALIKES.entries()) {
-        const r = await call(h.url, '/v1/notifications', { headers: { authorization: `Bearer ${API_KEY}` }, body: { recipients: [user], title: `for ${i}` } });
+        const r = await call(app().url, '/v1/notifications', { headers: { authorization: `Bearer ${API_KEY}` }, body: { recipients: [user], title: `for ${i}` } });
         expect(r.status).toBe(201);
       }
       const seen: Record<string, unknown> = {};
       for (const user of LOOKALIKES) {
-        const r = await call(h.url, '/v1/inbox', { headers: { authorization: `Bearer ${await hsToken(SECRET, { sub: user })}` } });
+        const r = await call(app().url, '/v1/inbox', { headers: { authorization: `Bearer ${await hsToken(SECRET, { sub: user })}` } });
         seen[JSON.stringify(user)] = r.json?.items?.map((n: { title: string; recipient: string }) => [n.title, n.recipient === user]);
         expect(r.status, `inbox of ${JSON.stringify(user)}`).toBe(200);
       }

@@ -4,11 +4,11 @@
  * ids). One rule refuses both before any store sees them, so the same table gives the same
  * answer on the memory, SQLite and Postgres stores; valid astral text round-trips exactly.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type InProcess } from './support/app.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InProcess } from './support/app.ts';
 import { call, openStream, type Reply } from './support/http.ts';
 import { API_KEY, SECRET } from './support/server.ts';
-import { storeKinds } from './support/store-kinds.ts';
+import { storeKinds, useAppOn } from './support/store-kinds.ts';
 import { hsToken } from './support/tokens.ts';
 
 const BAD: Record<string, string> = {
@@ -91,36 +91,28 @@ const ASTRAL = '😀𝄞';
 
 for (const kind of await storeKinds()) {
   describe.skipIf(kind.skip)(`text a store cannot keep, on the ${kind.name} store`, () => {
-    let h: InProcess;
-    beforeAll(async () => {
-      h = await buildApp({ store: await kind.create() });
-      await h.listen();
-    });
-    afterAll(async () => {
-      await h?.close();
-      await kind.cleanup();
-    });
+    const app = useAppOn(kind);
 
     for (const row of ROWS) {
       for (const name of row.kinds ?? Object.keys(BAD)) {
         const expected = row.expected ?? { status: 400, code: 'invalid_text' };
         it(`${name} in ${row.field} is refused with ${expected.status} ${expected.code}`, async () => {
-          const r = await row.send(h, BAD[name]!);
+          const r = await row.send(app(), BAD[name]!);
           expect({ status: r.status, code: r.json?.error?.code }).toEqual(expected);
         });
       }
     }
 
     it('a token whose sub holds a lone surrogate never reads the inbox of the user with U+FFFD there', async () => {
-      expect((await publish(h, note({ recipients: ['victim\ufffd'], title: 'private' }))).status).toBe(201);
-      const r = await call(h.url, '/v1/inbox', { headers: await user('victim\ud800') });
+      expect((await publish(app(), note({ recipients: ['victim\ufffd'], title: 'private' }))).status).toBe(201);
+      const r = await call(app().url, '/v1/inbox', { headers: await user('victim\ud800') });
       expect(r.status).toBe(401);
       expect(r.text).not.toContain('private');
     });
 
     it('two dedupeKeys that differ only in a lone surrogate neither collide nor fail a retry', async () => {
       for (const key of ['k\ud800', 'k\udbff', 'k\ud800']) {
-        const r = await publish(h, note({ dedupeKey: key }));
+        const r = await publish(app(), note({ dedupeKey: key }));
         expect({ status: r.status, code: r.json?.error?.code }).toEqual({ status: 400, code: 'invalid_text' });
       }
     });
@@ -134,7 +126,7 @@ for (const kind of await storeKinds()) {
       it('round-trips exactly through publish, inbox, live stream and replay', async () => {
         const sub = `astral-${ASTRAL}-${kind.name}`;
         const headers = await user(sub);
-        const first = await openStream(h.url, '/v1/stream?topics=news', { headers });
+        const first = await openStream(app().url, '/v1/stream?topics=news', { headers });
         streams.push(first);
         expect(first.status).toBe(200);
         const ready = await first.waitFor((e) => e.event === 'ready');
@@ -148,10 +140,10 @@ for (const kind of await storeKinds()) {
           dedupeKey: `key${ASTRAL}`,
           data: { [`k${ASTRAL}`]: [ASTRAL, { [ASTRAL]: `v${ASTRAL}` }] },
         };
-        const published = await publish(h, sent);
+        const published = await publish(app(), sent);
         expect(published.status).toBe(201);
         const topicData = { [ASTRAL]: [`x${ASTRAL}`] };
-        expect((await topicEvent(h, { event: `ev.${kind.name}`, data: topicData })).status).toBe(202);
+        expect((await topicEvent(app(), { event: `ev.${kind.name}`, data: topicData })).status).toBe(202);
 
         const { recipients: _r, dedupeKey: _d, ...shown } = sent;
         const live = JSON.parse((await first.waitFor((e) => e.event === 'notification')).data);
@@ -159,18 +151,18 @@ for (const kind of await storeKinds()) {
         const liveTopic = await first.waitFor((e) => e.event === `ev.${kind.name}`);
         expect(JSON.parse(liveTopic.data)).toMatchObject({ topic: 'news', data: topicData });
 
-        const inbox = await call(h.url, `/v1/inbox?category=${encodeURIComponent(sent.category)}`, { headers });
+        const inbox = await call(app().url, `/v1/inbox?category=${encodeURIComponent(sent.category)}`, { headers });
         expect(inbox.status).toBe(200);
         expect(inbox.json.items).toHaveLength(1);
         expect(inbox.json.items[0]).toMatchObject({ ...shown, recipient: sub });
 
-        const replay = await openStream(h.url, '/v1/stream?topics=news', { headers: { ...headers, 'last-event-id': ready.id! } });
+        const replay = await openStream(app().url, '/v1/stream?topics=news', { headers: { ...headers, 'last-event-id': ready.id! } });
         streams.push(replay);
         const replayed = await replay.waitFor((e) => e.event === 'notification');
         expect(replayed.data).toBe((await first.waitFor((e) => e.event === 'notification')).data);
         expect((await replay.waitFor((e) => e.event === `ev.${kind.name}`)).data).toBe(liveTopic.data);
 
-        const again = await publish(h, sent);
+        const again = await publish(app(), sent);
         expect(again.json).toEqual(published.json);
       });
     });

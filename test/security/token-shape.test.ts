@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type InProcess } from './support/app.ts';
 import { call, openStream } from './support/http.ts';
 import { SECRET } from './support/server.ts';
-import { storeKinds } from './support/store-kinds.ts';
+import { storeKinds, useAppOn } from './support/store-kinds.ts';
 import { hsToken } from './support/tokens.ts';
 import { SignJWT } from 'jose';
 
@@ -58,20 +58,12 @@ async function farFuture(sub: string): Promise<string> {
 
 for (const kind of await storeKinds()) {
   describe.skipIf(kind.skip)(`claims at the edge of JSON numbers, on the ${kind.name} store`, () => {
-    let h: InProcess;
-    beforeAll(async () => {
-      h = await buildApp({ store: await kind.create() });
-      await h.listen();
-    });
-    afterAll(async () => {
-      await h?.close();
-      await kind.cleanup();
-    });
+    const app = useAppOn(kind);
 
     it('a token with an exp beyond any date gets a ticket that opens a stream', async () => {
-      const issued = await call(h.url, '/v1/tickets', { method: 'POST', headers: { authorization: `Bearer ${await farFuture('alice')}` } });
+      const issued = await call(app().url, '/v1/tickets', { method: 'POST', headers: { authorization: `Bearer ${await farFuture('alice')}` } });
       expect(issued.status).toBe(200);
-      const s = await openStream(h.url, `/v1/stream?ticket=${issued.json.ticket}`, { timeoutMs: 5000 });
+      const s = await openStream(app().url, `/v1/stream?ticket=${issued.json.ticket}`, { timeoutMs: 5000 });
       s.close();
       expect({ status: s.status, code: s.json?.error?.code }).toEqual({ status: 200, code: undefined });
     });

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestSchemas, postgresReachable } from '../../../packages/server/src/store/fixtures/postgres-schemas.ts';
 import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '../../../packages/server/src/store/index.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { missing } from '../../support/requires.ts';
+import { buildApp, type InProcess } from './app.ts';
 
 export interface StoreKind {
   name: 'memory' | 'sqlite' | 'postgres';
@@ -46,4 +48,22 @@ export async function storeKinds(): Promise<StoreKind[]> {
       cleanup: () => schemas.dropAll(),
     },
   ];
+}
+
+/**
+ * Registers the hooks of a suite that runs the real app, listening, on one store kind: built
+ * before the suite's tests, closed and cleaned up after. Call inside the kind's `describe`;
+ * the returned function gives the app once `beforeAll` has run.
+ */
+export function useAppOn(kind: StoreKind): () => InProcess {
+  let h: InProcess | undefined;
+  beforeAll(async () => {
+    h = await buildApp({ store: await kind.create() });
+    await h.listen();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await kind.cleanup();
+  });
+  return () => h ?? expect.unreachable(`the app on the ${kind.name} store has not started`);
 }
