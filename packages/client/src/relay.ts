@@ -14,7 +14,7 @@
 import { readyUser } from './identity.ts';
 import { createElector, type LockManagerLike } from './leader.ts';
 import type { SseEvent } from './parser.ts';
-import { isCursor, type ConnectionState, type StateEvent } from './stream.ts';
+import { isCursor, stateChange, type ConnectionState, type StateEvent } from './stream.ts';
 
 /** The part of BroadcastChannel this uses. */
 export interface ChannelLike {
@@ -107,11 +107,9 @@ export function createRelay(options: RelayOptions): Relay {
   const ids = new Set<string>();
 
   function setState(next: ConnectionState, reason?: string): void {
-    if (next === state) return;
-    const s: StateEvent = { oldState: state, newState: next };
-    if (reason) s.reason = reason;
+    const ev = stateChange(state, next, reason);
     state = next;
-    o.onState(s);
+    if (ev) o.onState(ev);
   }
 
   /** Applies an event once; returns false for a duplicate. */

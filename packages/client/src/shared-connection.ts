@@ -15,7 +15,7 @@ import { readyUser, shareKey } from './identity.ts';
 import type { LockManagerLike } from './leader.ts';
 import type { SseEvent } from './parser.ts';
 import { createRelay, type ChannelLike, type RelayOptions, type StorageLike, type StreamSink } from './relay.ts';
-import type { ConnectionState, StateEvent } from './stream.ts';
+import { stateChange, type ConnectionState, type StateEvent } from './stream.ts';
 
 type Listenable = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
@@ -67,11 +67,9 @@ export function createSharedConnection(o: SharedConnectionOptions): SharedConnec
   let term: object | undefined;
 
   function setState(next: ConnectionState, reason?: string): void {
-    if (next === state) return;
-    const s: StateEvent = { oldState: state, newState: next };
-    if (reason) s.reason = reason;
+    const ev = stateChange(state, next, reason);
     state = next;
-    o.onState(s);
+    if (ev) o.onState(ev);
   }
 
   function leave(): void {

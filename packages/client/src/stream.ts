@@ -26,6 +26,17 @@ export interface StateEvent {
   reason?: string;
 }
 
+/**
+ * The event of a move from `from` to `to`, or null when there is no move. Pure; every owner of a
+ * connection state (the stream, the relay, the shared connection) reports its moves with it.
+ */
+export function stateChange(from: ConnectionState, to: ConnectionState, reason?: string): StateEvent | null {
+  if (from === to) return null;
+  const ev: StateEvent = { oldState: from, newState: to };
+  if (reason) ev.reason = reason;
+  return ev;
+}
+
 type Listenable = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
 /**
@@ -155,11 +166,9 @@ export function createStream(options: StreamOptions): Stream {
   });
 
   function set(next: ConnectionState, reason?: string): void {
-    if (next === state) return;
-    const ev: StateEvent = { oldState: state, newState: next };
-    if (reason) ev.reason = reason;
+    const ev = stateChange(state, next, reason);
     state = next;
-    o.onState?.(ev);
+    if (ev) o.onState?.(ev);
   }
 
   function stop(): void {

@@ -4,7 +4,7 @@
  * shared machinery every stream uses (heartbeat and expiry wheels, the flusher). It knows stores,
  * buses and sinks, never HTTP.
  */
-import { BROADCAST, HeraldError, encodeRetry } from '@herald/protocol';
+import { BROADCAST, HeraldError, encodeBody, encodeRetry } from '@herald/protocol';
 import type { Bus, BusMessage } from '../bus/bus.ts';
 import type { Store } from '../store/store.ts';
 import { StreamCatchUp, type CatchUpOptions } from './catch-up.ts';
@@ -227,7 +227,9 @@ export class Streams {
       this.countsDue.delete(user);
       this.store.counts(user, this.o.clock()).then(
         (counts) => {
-          for (const c of this.registry.ofUser(user) ?? []) if (c.phase === 'live') c.writeControl('counts', counts);
+          // Encoded once for all of the user's streams: the same bytes go to each.
+          const event = encodeBody('counts', JSON.stringify(counts));
+          for (const c of this.registry.ofUser(user) ?? []) if (c.phase === 'live') c.writeRaw(event);
         },
         (err) => this.o.onError(err, 'counts'),
       );
