@@ -5,6 +5,7 @@
  * successful read does not, since a read-only standby still answers reads.
  */
 import { StoreUnavailableError, type StoreFault } from './errors.ts';
+import { FaultLog } from './fault-log.ts';
 import { postgresFault } from './postgres-unavailable.ts';
 import type { StoreHealth, StoreHealthChange } from './store.ts';
 
@@ -21,43 +22,28 @@ const DETAIL: Partial<Record<StoreFault, string>> = {
 export const WRITES: ReadonlySet<string> = new Set(['publish', 'changeState', 'appendTopicEvent', 'trim', 'saveTicket', 'takeTicket', 'ping']);
 
 export class PostgresHealth {
-  readonly #onChange: (change: StoreHealthChange) => void;
-  readonly #faults: Partial<Record<StoreFault, number>> = {};
-  #fault: StoreFault | undefined;
+  readonly #log: FaultLog;
 
   constructor(onChange: (change: StoreHealthChange) => void) {
-    this.#onChange = onChange;
+    this.#log = new FaultLog(onChange);
   }
 
   /** Classifies a rejection: a storage fault becomes `StoreUnavailableError` and is noted; anything else is returned as is. */
   failed(err: unknown): unknown {
     const fault = err instanceof StoreUnavailableError ? err.fault : postgresFault(err);
     if (!fault) return err;
-    this.#faults[fault] = (this.#faults[fault] ?? 0) + 1;
-    if (this.#fault !== fault) {
-      this.#fault = fault;
-      this.#tell({ writable: false, fault, detail: DETAIL[fault] ?? `Postgres storage fault: ${fault}` });
-    }
+    this.#log.count(fault);
+    this.#log.enter(fault, DETAIL[fault] ?? `Postgres storage fault: ${fault}`);
     return err instanceof StoreUnavailableError ? err : new StoreUnavailableError(fault, { cause: err });
   }
 
   /** A write or probe succeeded. */
   succeeded(): void {
-    if (this.#fault === undefined) return;
-    this.#fault = undefined;
-    this.#tell({ writable: true, detail: 'Postgres takes writes again' });
+    this.#log.clear('Postgres takes writes again');
   }
 
   snapshot(): StoreHealth {
-    return { writable: this.#fault === undefined, ...(this.#fault ? { fault: this.#fault } : {}), faults: { ...this.#faults } };
-  }
-
-  #tell(change: StoreHealthChange): void {
-    try {
-      this.#onChange(change);
-    } catch {
-      // Silence is right: a log line that fails must not turn a committed write into a refused one.
-    }
+    return this.#log.snapshot();
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { statSync } from 'node:fs';
 import { StoreUnavailableError, type StoreFault } from './errors.ts';
+import { FaultLog } from './fault-log.ts';
 import { isLasting, sqliteFault } from './sqlite-faults.ts';
 import type { StoreHealth, StoreHealthChange } from './store.ts';
 
@@ -28,11 +29,9 @@ const DETAIL: Record<StoreFault, string> = {
 
 export class SqliteHealth {
   readonly #path: string;
-  readonly #onChange: (change: StoreHealthChange) => void;
   readonly #identity: { dev: number; ino: number };
-  readonly #faults: Partial<Record<StoreFault, number>> = {};
-  /** The fault of the last write, while it lasts. */
-  #fault: StoreFault | undefined;
+  /** The fault of the last write, while it lasts, and the counts. */
+  readonly #log: FaultLog;
   /** Set once a lasting fault is met: every write is refused from then on. */
   #lost: StoreUnavailableError | undefined;
   /** When the last write committed or met a fault (`performance.now()`: a monotonic timer, never stored). */
@@ -41,7 +40,7 @@ export class SqliteHealth {
   /** Call right after opening `path`: its identity now is the file the connection holds. */
   constructor(path: string, onChange: (change: StoreHealthChange) => void) {
     this.#path = path;
-    this.#onChange = onChange;
+    this.#log = new FaultLog(onChange);
     const st = statSync(path);
     this.#identity = { dev: st.dev, ino: st.ino };
   }
@@ -78,9 +77,7 @@ export class SqliteHealth {
   /** A write committed: a passing fault is over. */
   wrote(): void {
     this.#lastWriteAt = performance.now();
-    if (this.#fault === undefined || this.#lost) return;
-    this.#fault = undefined;
-    this.#tell({ writable: true, detail: `${this.#path} takes writes again` });
+    if (!this.#lost) this.#log.clear(`${this.#path} takes writes again`);
   }
 
   /** Milliseconds since the last write committed or met a fault (Infinity before the first). */
@@ -91,31 +88,19 @@ export class SqliteHealth {
   /** Throws the fault of the latest write, if it failed (or the lasting one). */
   assertWritable(): void {
     if (this.#lost) throw this.#lost;
-    if (this.#fault) throw new StoreUnavailableError(this.#fault);
+    if (this.#log.fault) throw new StoreUnavailableError(this.#log.fault);
   }
 
   snapshot(): StoreHealth {
-    const fault = this.#lost?.fault ?? this.#fault;
-    return { writable: fault === undefined, ...(fault ? { fault } : {}), faults: { ...this.#faults } };
+    return this.#log.snapshot(this.#lost?.fault);
   }
 
   #met(fault: StoreFault): void {
     this.#lastWriteAt = performance.now();
-    this.#faults[fault] = (this.#faults[fault] ?? 0) + 1;
+    this.#log.count(fault);
     if (this.#lost) return;
     if (isLasting(fault)) this.#lost = new StoreUnavailableError(fault);
-    // Say it once per change, not once per refused write.
-    if (this.#fault === fault) return;
-    this.#fault = fault;
-    this.#tell({ writable: false, fault, detail: `${this.#path}: ${DETAIL[fault]}` });
-  }
-
-  #tell(change: StoreHealthChange): void {
-    try {
-      this.#onChange(change);
-    } catch {
-      // Silence is right: a log line that fails must not turn a committed write into a refused one.
-    }
+    this.#log.enter(fault, `${this.#path}: ${DETAIL[fault]}`);
   }
 
   #fileFault(): StoreFault | null {
