@@ -78,13 +78,20 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * `HEAD` on a stream route: 405 with `Allow: GET`. Fastify would otherwise run the GET handler
- * for HEAD, and the handler writes a stream body straight to the socket. Register the GET route
- * with `exposeHeadRoute: false`.
+ * What every SSE route is registered with. `HEAD` gets 405 with `Allow: GET` (Fastify would
+ * otherwise run the GET handler for HEAD, and the handler writes a stream body straight to the
+ * socket), and the socket is checked before any other work: a pipelined request is refused
+ * however valid it is. `openRawSse` checks again, since the client may pipeline or half-close
+ * while the stream is being set up. Spread the result into the GET route's options.
  */
-export function refuseHead(app: FastifyInstance, path: string): void {
+export function sseRoute(app: FastifyInstance, path: string): { exposeHeadRoute: false; onRequest: (req: FastifyRequest, reply: FastifyReply) => Promise<void> } {
   app.head(path, { schema: { hide: true } }, async (_req, reply) => {
     reply.header('Allow', 'GET');
     throw new HeraldError('method_not_allowed', 'A stream is opened with GET.');
   });
+  return { exposeHeadRoute: false, onRequest: checkHijackable };
+}
+
+async function checkHijackable(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  assertHijackable(req, reply);
 }

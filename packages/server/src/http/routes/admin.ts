@@ -7,7 +7,7 @@ import { authenticatePublisher } from '../authenticate.ts';
 import type { AppOptions } from '../options.ts';
 import { openRawSse } from '../raw-sse.ts';
 import { asPage } from '../page-headers.ts';
-import { assertHijackable, refuseHead } from '../sse-route.ts';
+import { sseRoute } from '../sse-route.ts';
 import { statsBody } from './ops.ts';
 
 export function adminRoutes(app: FastifyInstance, o: AppOptions): void {
@@ -18,12 +18,10 @@ export function adminRoutes(app: FastifyInstance, o: AppOptions): void {
     return readFileSync(join(o.assetsDir, 'admin.html'), 'utf8');
   });
 
-  refuseHead(app, '/v1/admin/stream');
   app.get(
     '/v1/admin/stream',
-    { exposeHeadRoute: false, schema: { summary: 'Live stats (every second) and activity for the dashboard (admin scope)', tags: ['admin'] } },
+    { ...sseRoute(app, '/v1/admin/stream'), schema: { summary: 'Live stats (every second) and activity for the dashboard (admin scope)', tags: ['admin'] } },
     async (req, reply) => {
-      assertHijackable(req, reply);
       authenticatePublisher(req, o, 'admin');
       // Read once before opening: while presence is down this answers 503 with Retry-After, and
       // the dashboard backs off. An outage after the stream opened becomes `stats.error` events.

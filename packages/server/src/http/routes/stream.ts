@@ -6,7 +6,7 @@ import { authenticateUser } from '../authenticate.ts';
 import type { AppOptions } from '../options.ts';
 import { openRawSse } from '../raw-sse.ts';
 import { errorResponses, streamQuery } from '../schemas.ts';
-import { assertHijackable, refuseHead } from '../sse-route.ts';
+import { sseRoute } from '../sse-route.ts';
 import { TokenBuckets } from '../token-bucket.ts';
 
 export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: () => boolean): void {
@@ -17,11 +17,10 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
   // at 429.
   const perUser = new TokenBuckets(Math.max(1, perS / 10), Math.max(1, Math.floor(perS / 2)), o.clock);
 
-  refuseHead(app, '/v1/stream');
   app.get<{ Querystring: { topics?: string; ticket?: string; lastEventId?: string } }>(
     '/v1/stream',
     {
-      exposeHeadRoute: false,
+      ...sseRoute(app, '/v1/stream'),
       schema: {
         summary: 'The Server-Sent Events stream of the authenticated user',
         description:
@@ -32,9 +31,6 @@ export function streamRoutes(app: FastifyInstance, o: AppOptions, isDraining: ()
       },
     },
     async (req, reply) => {
-      // First, before any work: a pipelined request is refused however valid it is. Checked
-      // again when the stream opens, since the client may pipeline or half-close meanwhile.
-      assertHijackable(req, reply);
       if (isDraining()) throw new HeraldError('shutting_down', undefined, { retryAfter: 1 });
       const principal = await authenticateUser(req, o, req.query.ticket);
       const topics = parseTopics(req.query.topics, o.limits.maxTopicsPerStream);
